@@ -1,0 +1,133 @@
+// `toksmith inspect`: what a vocabulary file holds: algorithm, sizes, specials, text settings,
+// provenance, the longest pieces, and lookups of pieces or ids. `--json` prints all of it,
+// every piece included, as one JSON document.
+
+import { Command } from 'commander';
+import { ToksmithError } from '../errors.js';
+import { utf8Encoder } from '../utf8.js';
+import { loadVocab } from '../vocab-file.js';
+import { countKinds, PieceKind, pieceLabel, type Vocab } from '../vocab.js';
+import { collect, parsePositiveInteger } from './common.js';
+import { displayPiece } from './encode.js';
+
+interface InspectOptions {
+  json?: boolean;
+  id?: string[];
+  piece?: string[];
+  top: number;
+}
+
+const KIND_NAMES = ['normal', 'special', 'unknown', 'byte'] as const;
+
+function lookupId(vocab: Vocab, value: string): Record<string, unknown> {
+  const id = Number(value);
+  if (!/^\d+$/.test(value) || id >= vocab.pieces.length) {
+    throw new ToksmithError(`no id '${value}' in this vocabulary (ids run from 0 to ${vocab.pieces.length - 1})`);
+  }
+  return describePiece(vocab, id);
+}
+
+function lookupPiece(vocab: Vocab, text: string): Record<string, unknown> {
+  // The pieces format shows spaces as ▁, so accept that spelling too.
+  const candidates = [text, text.replace(/\u2581/g, ' ')];
+  for (const candidate of candidates) {
+    const bytes = utf8Encoder.encode(candidate);
+    const id = vocab.pieces.findIndex(
+      (piece, index) => vocab.kinds[index] !== PieceKind.byte && piece.length === bytes.length && piece.every((b, i) => b === bytes[i]),
+    );
+    if (id >= 0) return describePiece(vocab, id);
+  }
+  const byteName = /^<0x([0-9A-Fa-f]{2})>$/.exec(text);
+  if (byteName !== null) {
+    const id = vocab.pieces.findIndex((piece, index) => vocab.kinds[index] === PieceKind.byte && piece[0] === parseInt(byteName[1]!, 16));
+    if (id >= 0) return describePiece(vocab, id);
+  }
+  throw new ToksmithError(`piece '${text}' is not in this vocabulary`);
+}
+
+function describePiece(vocab: Vocab, id: number): Record<string, unknown> {
+  const piece = vocab.pieces[id]!;
+  const description: Record<string, unknown> = {
+    id,
+    piece: pieceLabel(vocab, id, displayPiece),
+    kind: KIND_NAMES[vocab.kinds[id]!] ?? 'unknown',
+    bytes: Buffer.from(piece).toString('hex'),
+  };
+  if (vocab.scores !== undefined) description.score = vocab.scores[id];
+  return description;
+}
+
+function longestPieces(vocab: Vocab, top: number): number[] {
+  const ids: number[] = [];
+  for (let id = 0; id < vocab.pieces.length; id++) if (vocab.kinds[id] === PieceKind.normal) ids.push(id);
+  return ids.sort((a, b) => vocab.pieces[b]!.length - vocab.pieces[a]!.length || a - b).slice(0, top);
+}
+
+function summary(vocab: Vocab): Record<string, unknown> {
+  const kinds = countKinds(vocab);
+  return {
+    algorithm: vocab.algorithm,
+    vocabSize: vocab.pieces.length,
+    pieces: kinds,
+    specials: vocab.pieces.flatMap((_, id) => (vocab.kinds[id] === PieceKind.special || vocab.kinds[id] === PieceKind.unknown ? [describePiece(vocab, id)] : [])),
+    normalizer: vocab.normalizer,
+    preTokenizer: vocab.preTokenizer,
+    defaultMethod: vocab.defaultMethod,
+    merges: vocab.merges === undefined ? 0 : vocab.merges.length / 2,
+    hasScores: vocab.scores !== undefined,
+    provenance: vocab.provenance ?? null,
+  };
+}
+
+function printText(vocab: Vocab, options: InspectOptions, lookups: Record<string, unknown>[]): string {
+  const info = summary(vocab);
+  const kinds = countKinds(vocab);
+  const lines = [
+    `algorithm        ${vocab.algorithm}`,
+    `vocab size       ${vocab.pieces.length} (${kinds.normal} learned, ${kinds.byte} byte, ${kinds.special} special, ${kinds.unknown} unknown)`,
+    `specials         ${(info.specials as { id: number; piece: string }[]).map((s) => `${s.piece}=${s.id}`).join(' ') || '(none)'}`,
+    `normalizer       ${vocab.normalizer}`,
+    `pre-tokenizer    ${vocab.preTokenizer.type}${vocab.preTokenizer.type === 'metaspace' ? ` (prefix space ${vocab.preTokenizer.prefixSpace === false ? 'off' : 'on'})` : ''}`,
+    `default method   ${vocab.defaultMethod}`,
+  ];
+  if (vocab.merges !== undefined) lines.push(`merges           ${vocab.merges.length / 2}`);
+  const provenance = vocab.provenance;
+  if (provenance !== undefined) {
+    lines.push(`created          ${provenance.createdAt} by toksmith ${provenance.toksmithVersion}`);
+    lines.push(`command          ${provenance.command}`);
+    for (const file of provenance.corpus) lines.push(`corpus           ${file.file} (${file.bytes} bytes, sha256 ${file.sha256.slice(0, 16)}…)`);
+    for (const [key, value] of Object.entries(provenance.training ?? {})) lines.push(`training         ${key}=${value}`);
+  }
+  lines.push(`longest pieces   ${longestPieces(vocab, options.top).map((id) => `${displayPiece(vocab.pieces[id]!)}=${id}`).join(' ')}`);
+  for (const lookup of lookups) {
+    lines.push(`lookup           id ${lookup.id}: ${lookup.piece} (${lookup.kind}, bytes ${lookup.bytes}${lookup.score === undefined ? '' : `, score ${lookup.score}`})`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function inspectCommand(): Command {
+  return new Command('inspect')
+    .summary('show what a vocabulary file holds')
+    .description('Show a vocabulary\'s algorithm, size, specials, settings, provenance and longest pieces, or look up ids and pieces.')
+    .argument('<vocab>', 'vocabulary file (.tok)')
+    .option('--json', 'print everything, every piece included, as JSON')
+    .option('--id <id>', 'look up an id (repeatable)', collect)
+    .option('--piece <text>', 'look up a piece; ▁ may stand for a space (repeatable)', collect)
+    .option('--top <n>', 'number of longest pieces to list', parsePositiveInteger('--top'), 10)
+    .action((path: string, options: InspectOptions) => {
+      const vocab = loadVocab(path);
+      const lookups = [...(options.id ?? []).map((id) => lookupId(vocab, id)), ...(options.piece ?? []).map((piece) => lookupPiece(vocab, piece))];
+      if (options.json) {
+        const document = {
+          ...summary(vocab),
+          longestPieces: longestPieces(vocab, options.top).map((id) => describePiece(vocab, id)),
+          ...(lookups.length > 0 ? { lookups } : {}),
+          vocab: vocab.pieces.map((_, id) => describePiece(vocab, id)),
+          ...(vocab.merges === undefined ? {} : { mergeList: Array.from({ length: vocab.merges.length / 2 }, (_, rank) => [vocab.merges![2 * rank], vocab.merges![2 * rank + 1]]) }),
+        };
+        process.stdout.write(JSON.stringify(document, null, 2) + '\n');
+        return;
+      }
+      process.stdout.write(printText(vocab, options, lookups));
+    });
+}

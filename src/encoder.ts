@@ -1,0 +1,217 @@
+// Encode and decode with a vocabulary: normalize, pre-tokenize, segment each pre-token with
+// the chosen method, and map token spans back to byte offsets of the original text.
+// Decode concatenates piece bytes, so with byte fallback and the `none` normalizer,
+// decode(encode(x)) reproduces x byte for byte.
+
+import { ToksmithError } from './errors.js';
+import { createNormalizer, mapToOriginal, type Alignment, type Normalizer } from './normalizers.js';
+import { createPreTokenizer, type PreTokenizer } from './pre-tokenizers.js';
+import { createSegmenter } from './segment/index.js';
+import { TokenSink, type SegmentContext, type Segmenter } from './segment/types.js';
+import { ByteTrie } from './trie.js';
+import { utf8ByteLength, utf8Encoder } from './utf8.js';
+import { indexVocab, PieceKind, type MethodName, type Vocab } from './vocab.js';
+
+/** Encoded text: ids and, when requested, [start, end) byte offsets into the original text. */
+export interface Encoding {
+  ids: number[];
+  /** Flat pairs: token k spans bytes [offsets[2k], offsets[2k+1]) of the input. */
+  offsets?: number[];
+}
+
+const REPLACEMENT_CHARACTER = utf8Encoder.encode('\uFFFD');
+
+/** A vocabulary prepared for encoding and decoding with one segmentation method. */
+export class Encoder {
+  readonly vocab: Vocab;
+  readonly method: MethodName;
+  readonly normalizer: Normalizer;
+  readonly preTokenizer: PreTokenizer;
+  private readonly context: SegmentContext;
+  private readonly segment: Segmenter;
+  private buffer = new Uint8Array(1024);
+  private readonly ranges: number[] = [];
+  private readonly sink = new TokenSink();
+  private readonly decoder: Decoder;
+
+  constructor(vocab: Vocab, method: MethodName = vocab.defaultMethod) {
+    this.vocab = vocab;
+    this.method = method;
+    this.normalizer = createNormalizer(vocab.normalizer);
+    this.preTokenizer = createPreTokenizer(vocab.preTokenizer);
+    const trie = ByteTrie.build(vocab.pieces, (id) => vocab.kinds[id] === PieceKind.normal);
+    this.context = { vocab, trie, index: indexVocab(vocab) };
+    this.segment = createSegmenter(method, this.context);
+    this.decoder = new Decoder(vocab);
+  }
+
+  /** Encodes one line or document. Offsets cost extra work, so they are computed only on request. */
+  encode(text: string, withOffsets = false): Encoding {
+    // 1. Normalize, and prepend the metaspace prefix space to non-empty text.
+    const normalized = this.normalizer.normalize(text, withOffsets);
+    const prefix = this.preTokenizer.prefixSpace && normalized.text.length > 0 ? 1 : 0;
+    const work = prefix === 1 ? ' ' + normalized.text : normalized.text;
+
+    // 2. UTF-8 encode once into a reused buffer.
+    if (this.buffer.length < work.length * 3) this.buffer = new Uint8Array(work.length * 3 + 64);
+    const byteLength = utf8Encoder.encodeInto(work, this.buffer).written;
+    const bytes = this.buffer;
+
+    // 3. Split into pre-tokens and segment each; ranges are in UTF-16 units, ascending.
+    const ranges = this.ranges;
+    ranges.length = 0;
+    this.preTokenizer.split(work, ranges);
+    const sink = this.sink;
+    sink.clear();
+    let unit = 0;
+    let byte = 0;
+    for (let r = 0; r < ranges.length; r += 2) {
+      const start = ranges[r]!;
+      const end = ranges[r + 1]!;
+      byte += utf8ByteLength(work, unit, start);
+      const startByte = byte;
+      byte += utf8ByteLength(work, start, end);
+      unit = end;
+      this.segment(bytes, startByte, byte, sink);
+    }
+    if (byte > byteLength) throw new Error('internal invariant failed: pre-token ranges exceed the text');
+
+    const ids = sink.ids.slice();
+    if (!withOffsets) return { ids };
+
+    // 4. Map byte spans of `work` back to byte offsets of the original text.
+    const offsets = new Array<number>(ids.length * 2);
+    if (prefix === 0 && normalized.alignment === undefined) {
+      for (let k = 0; k < ids.length; k++) {
+        offsets[2 * k] = sink.starts[k]!;
+        offsets[2 * k + 1] = sink.ends[k]!;
+      }
+      return { ids, offsets };
+    }
+    mapOffsets(text, work, prefix, normalized.alignment, sink, offsets);
+    return { ids, offsets };
+  }
+
+  /** Returns the number of tokens of `text`, without building offsets. */
+  count(text: string): number {
+    return this.encode(text).ids.length;
+  }
+
+  /** Decodes ids to bytes; see {@link Decoder.decode}. */
+  decode(ids: ArrayLike<number>): Uint8Array {
+    return this.decoder.decode(ids);
+  }
+}
+
+/** Turns ids back into bytes. Needs no trie, so it is cheap to create. */
+export class Decoder {
+  private readonly prefixSpace: boolean;
+
+  constructor(readonly vocab: Vocab) {
+    this.prefixSpace = createPreTokenizer(vocab.preTokenizer).prefixSpace;
+  }
+
+  /**
+   * Decodes ids to bytes: piece bytes concatenated, U+FFFD for the unknown piece, and the
+   * metaspace prefix space removed. Throws for an id outside the vocabulary.
+   */
+  decode(ids: ArrayLike<number>): Uint8Array {
+    const pieces = this.vocab.pieces;
+    let total = 0;
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      if (!Number.isInteger(id) || id < 0 || id >= pieces.length) {
+        throw new ToksmithError(`id ${id} is outside the vocabulary (0..${pieces.length - 1})`, {
+          hint: 'decode with the vocabulary that produced the ids',
+        });
+      }
+      total += this.vocab.kinds[id] === PieceKind.unknown ? REPLACEMENT_CHARACTER.length : pieces[id]!.length;
+    }
+    const out = new Uint8Array(total);
+    let position = 0;
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      const piece = this.vocab.kinds[id] === PieceKind.unknown ? REPLACEMENT_CHARACTER : pieces[id]!;
+      out.set(piece, position);
+      position += piece.length;
+    }
+    if (this.prefixSpace && out.length > 0 && out[0] === 0x20) return out.subarray(1);
+    return out;
+  }
+}
+
+/** Maps token byte spans in the prefixed, normalized text to byte offsets of the original text. */
+function mapOffsets(
+  original: string,
+  work: string,
+  prefix: number,
+  alignment: Alignment | undefined,
+  sink: TokenSink,
+  offsets: number[],
+): void {
+  // UTF-16 index in `work` of each UTF-8 byte position (a position inside a character maps to
+  // that character's start), and UTF-8 byte offset of each UTF-16 index of the original.
+  const workByteToUnit = byteToUnitTable(work);
+  const originalUnitToByte = unitToByteTable(original);
+  const toOriginalUnits = (workStart: number, workEnd: number): [number, number] => {
+    const start = Math.max(0, workStart - prefix);
+    const end = Math.max(0, workEnd - prefix);
+    if (alignment === undefined) return [start, end];
+    if (end <= start) {
+      const [at] = mapToOriginal(alignment, start, start + 1);
+      return [at, at];
+    }
+    return mapToOriginal(alignment, start, end);
+  };
+  for (let k = 0; k < sink.ids.length; k++) {
+    const startUnit = workByteToUnit[sink.starts[k]!]!;
+    let endUnit = workByteToUnit[sink.ends[k]!]!;
+    // A token that ends inside a character covers that whole character.
+    if (endUnit < work.length && unitStartsInside(workByteToUnit, sink.ends[k]!)) endUnit = nextUnit(work, endUnit);
+    const [start, end] = original.length === 0 ? [0, 0] : toOriginalUnits(startUnit, endUnit);
+    offsets[2 * k] = originalUnitToByte[Math.min(start, original.length)]!;
+    offsets[2 * k + 1] = originalUnitToByte[Math.min(end, original.length)]!;
+  }
+}
+
+function unitStartsInside(table: Int32Array, bytePosition: number): boolean {
+  return bytePosition > 0 && table[bytePosition - 1] === table[bytePosition];
+}
+
+function nextUnit(text: string, unit: number): number {
+  const codePoint = text.codePointAt(unit)!;
+  return unit + (codePoint > 0xffff ? 2 : 1);
+}
+
+function byteToUnitTable(text: string): Int32Array {
+  const table = new Int32Array(utf8ByteLength(text) + 1);
+  let byte = 0;
+  for (let unit = 0; unit < text.length; ) {
+    const codePoint = text.codePointAt(unit)!;
+    const width = codePoint > 0xffff ? 2 : 1;
+    const bytes = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+    for (let b = 0; b < bytes; b++) table[byte + b] = unit;
+    byte += bytes;
+    unit += width;
+  }
+  table[byte] = text.length;
+  return table;
+}
+
+function unitToByteTable(text: string): Int32Array {
+  const table = new Int32Array(text.length + 1);
+  let byte = 0;
+  for (let unit = 0; unit < text.length; unit++) {
+    table[unit] = byte;
+    const code = text.charCodeAt(unit);
+    if (code >= 0xd800 && code <= 0xdbff && unit + 1 < text.length) {
+      table[unit + 1] = byte;
+      byte += 4;
+      unit++;
+    } else {
+      byte += code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
+    }
+  }
+  table[text.length] = byte;
+  return table;
+}

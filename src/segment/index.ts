@@ -1,0 +1,37 @@
+// Registry of segmentation methods. A method that a vocabulary cannot support (merge order
+// without merges, for instance) is a usage error that names the methods it does support.
+
+import { UsageError } from '../errors.js';
+import type { MethodName, Vocab } from '../vocab.js';
+import { createFewestSegmenter } from './fewest.js';
+import { createLongestSegmenter } from './longest.js';
+import type { SegmentContext, Segmenter } from './types.js';
+
+type SegmenterFactory = (context: SegmentContext) => Segmenter;
+
+const FACTORIES: Partial<Record<MethodName, { create: SegmenterFactory; supports: (vocab: Vocab) => boolean }>> = {
+  longest: { create: createLongestSegmenter, supports: () => true },
+  fewest: { create: createFewestSegmenter, supports: () => true },
+};
+
+/** Registers a segmentation method; trainers that bring their own inference call this. */
+export function registerMethod(name: MethodName, create: SegmenterFactory, supports: (vocab: Vocab) => boolean): void {
+  FACTORIES[name] = { create, supports };
+}
+
+/** Lists the methods that can apply `vocab`. */
+export function supportedMethods(vocab: Vocab): MethodName[] {
+  return (Object.keys(FACTORIES) as MethodName[]).filter((name) => FACTORIES[name]!.supports(vocab));
+}
+
+/** Creates the segmenter for `method`; throws a usage error if the vocabulary cannot use it. */
+export function createSegmenter(method: MethodName, context: SegmentContext): Segmenter {
+  const factory = FACTORIES[method];
+  if (factory === undefined || !factory.supports(context.vocab)) {
+    throw new UsageError(
+      `method '${method}' cannot apply this ${context.vocab.algorithm} vocabulary`,
+      `use one of: ${supportedMethods(context.vocab).join(', ')}`,
+    );
+  }
+  return factory.create(context);
+}

@@ -1,0 +1,108 @@
+// The vocabulary model shared by every algorithm: pieces as UTF-8 bytes indexed by id, with
+// optional scores and ordered merges, special tokens, the unknown and byte-fallback pieces,
+// normalizer and pre-tokenizer settings, and the default segmentation method.
+// Saving and loading live in vocab-file.ts; applying a vocabulary lives in encoder.ts.
+
+import { invariant } from './errors.js';
+import type { NormalizerName } from './normalizers.js';
+import type { PreTokenizerSpec } from './pre-tokenizers.js';
+import { bytePieceName } from './utf8.js';
+
+export const ALGORITHMS = ['char', 'bpe', 'unigram', 'lib'] as const;
+export type Algorithm = (typeof ALGORITHMS)[number];
+
+/** Segmentation methods a vocabulary can be applied with. */
+export const METHODS = ['longest', 'fewest', 'merges', 'viterbi', 'lib'] as const;
+export type MethodName = (typeof METHODS)[number];
+
+/** What a piece is; only `normal` pieces are matched against text. */
+export const PieceKind = {
+  normal: 0,
+  /** A special token such as `<s>`: never produced from text, never merged. */
+  special: 1,
+  /** The unknown piece, emitted for a character with no piece when there is no byte fallback. */
+  unknown: 2,
+  /** A byte-fallback piece `<0xNN>` standing for one raw byte. */
+  byte: 3,
+} as const;
+export type PieceKind = (typeof PieceKind)[keyof typeof PieceKind];
+
+/** Where a vocabulary came from. Not part of the deterministic vocabulary section. */
+export interface Provenance {
+  command: string;
+  corpus: { file: string; bytes: number; sha256: string }[];
+  createdAt: string;
+  toksmithVersion: string;
+  /** Trainer settings and figures, such as the requested size or the character coverage reached. */
+  training?: Record<string, string | number | boolean>;
+}
+
+export interface Vocab {
+  algorithm: Algorithm;
+  /** Piece bytes by id. Byte-fallback pieces hold their one byte; specials hold their text. */
+  pieces: Uint8Array[];
+  kinds: Uint8Array;
+  /** Log-probability per id (Unigram, LiB ranks), if the algorithm has scores. */
+  scores?: Float64Array;
+  /** Ordered merges as id pairs: merge `rank` joins `merges[2*rank]` and `merges[2*rank+1]`. */
+  merges?: Int32Array;
+  normalizer: NormalizerName;
+  preTokenizer: PreTokenizerSpec;
+  defaultMethod: MethodName;
+  provenance?: Provenance;
+}
+
+/** Ids that encode and decode look up often, derived once from a vocabulary. */
+export interface VocabIndex {
+  unknownId: number;
+  /** Id of the byte-fallback piece for each byte value, or -1 everywhere without byte fallback. */
+  byteIds: Int32Array;
+  hasByteFallback: boolean;
+  specialIds: number[];
+}
+
+/** Derives the unknown id, the byte-fallback table and the special ids of a vocabulary. */
+export function indexVocab(vocab: Vocab): VocabIndex {
+  const byteIds = new Int32Array(256).fill(-1);
+  let unknownId = -1;
+  let byteCount = 0;
+  const specialIds: number[] = [];
+  for (let id = 0; id < vocab.pieces.length; id++) {
+    const kind = vocab.kinds[id];
+    if (kind === PieceKind.unknown) {
+      unknownId = id;
+    } else if (kind === PieceKind.byte) {
+      const piece = vocab.pieces[id]!;
+      invariant(piece.length === 1, `byte piece ${id} holds ${piece.length} bytes`);
+      byteIds[piece[0]!] = id;
+      byteCount++;
+    } else if (kind === PieceKind.special) {
+      specialIds.push(id);
+    }
+  }
+  return { unknownId, byteIds, hasByteFallback: byteCount === 256, specialIds };
+}
+
+/** Formats a piece for people: `<0xNN>` for byte pieces, its text otherwise. */
+export function pieceLabel(vocab: Vocab, id: number, display: (bytes: Uint8Array) => string): string {
+  const piece = vocab.pieces[id]!;
+  if (vocab.kinds[id] === PieceKind.byte) return bytePieceName(piece[0]!);
+  return display(piece);
+}
+
+/** Counts pieces per kind. */
+export function countKinds(vocab: Vocab): Record<keyof typeof PieceKind, number> {
+  const counts = { normal: 0, special: 0, unknown: 0, byte: 0 };
+  for (const kind of vocab.kinds) {
+    if (kind === PieceKind.special) counts.special++;
+    else if (kind === PieceKind.unknown) counts.unknown++;
+    else if (kind === PieceKind.byte) counts.byte++;
+    else counts.normal++;
+  }
+  return counts;
+}
+
+/** Number of ids that every vocabulary reserves before learned pieces: unknown, specials, bytes. */
+export function reservedPieceCount(specialCount: number, byteFallback: boolean): number {
+  return 1 + specialCount + (byteFallback ? 256 : 0);
+}
