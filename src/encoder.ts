@@ -8,7 +8,8 @@ import { createNormalizer, mapToOriginal, type Alignment, type Normalizer } from
 import { createPreTokenizer, type PreTokenizer } from './pre-tokenizers.js';
 import { createSegmenter } from './segment/index.js';
 import { TokenSink, type SegmentContext, type Segmenter } from './segment/types.js';
-import { ByteTrie } from './trie.js';
+import { SortedTrie } from './sorted-trie.js';
+import type { PrefixMatcher } from './trie.js';
 import { utf8ByteLength, utf8Encoder } from './utf8.js';
 import { indexVocab, PieceKind, type MethodName, type Vocab } from './vocab.js';
 
@@ -39,8 +40,15 @@ export class Encoder {
     this.method = method;
     this.normalizer = createNormalizer(vocab.normalizer);
     this.preTokenizer = createPreTokenizer(vocab.preTokenizer);
-    const trie = ByteTrie.build(vocab.pieces, (id) => vocab.kinds[id] === PieceKind.normal);
-    this.context = { vocab, trie, index: indexVocab(vocab) };
+    let trie: PrefixMatcher | undefined;
+    this.context = {
+      vocab,
+      index: indexVocab(vocab),
+      get trie() {
+        trie ??= SortedTrie.build(vocab.pieces, (id) => vocab.kinds[id] === PieceKind.normal, vocab.byteOrder);
+        return trie;
+      },
+    };
     this.segment = createSegmenter(method, this.context);
     this.decoder = new Decoder(vocab);
   }

@@ -1,16 +1,35 @@
-// Byte trie over vocabulary pieces: longest-prefix match and all-prefix enumeration at a
-// position of a UTF-8 buffer. Every segmentation method (longest, fewest, and the lattices of
-// later methods) runs on it. Deciding which pieces go in is left to the caller.
+// Byte trie over vocabulary pieces that can grow: longest-prefix match and all-prefix
+// enumeration at a position of a UTF-8 buffer, plus inserts, for trainers whose lexicon changes
+// while they run. Encoding a fixed vocabulary uses SortedTrie (sorted-trie.ts), which builds
+// faster; both implement PrefixMatcher, which every segmentation method runs on.
 //
 // Layout: the root's 256 children sit in a direct table; every other edge (node, byte) is a
 // key in one open-addressing hash table of typed arrays. Building costs one hash insert per
 // trie node and no sorting, which keeps vocabulary loading fast.
 
+/** Prefix queries that every segmentation method runs on; both trie classes implement it. */
+export interface PrefixMatcher {
+  /** Longest piece in bytes: no match can be longer. */
+  readonly maxPieceBytes: number;
+  /** Returns the id of exactly `bytes[start, end)`, or -1. */
+  lookup(bytes: Uint8Array, start?: number, end?: number): number;
+  /**
+   * Finds the longest piece that is a prefix of `bytes[start, end)`.
+   * Returns its length in bytes, or 0 when none matches; writes its id to `match[0]`.
+   */
+  longestPrefix(bytes: Uint8Array, start: number, end: number, match: Int32Array): number;
+  /**
+   * Lists every piece that is a prefix of `bytes[start, end)`, shortest first. Writes ids and
+   * byte lengths to the output arrays, which must hold `maxPieceBytes` entries; returns the count.
+   */
+  prefixes(bytes: Uint8Array, start: number, end: number, ids: Int32Array, lengths: Int32Array): number;
+}
+
 const EMPTY = 0;
 /** Keys pack node * 256 + byte + 1 into a uint32, so nodes must stay below 2^24. */
 const MAX_NODES = (2 ** 32 - 1 - 256) / 256;
 
-export class ByteTrie {
+export class ByteTrie implements PrefixMatcher {
   private readonly rootChildren = new Int32Array(256).fill(-1);
   private keys: Uint32Array;
   private children: Int32Array;
@@ -34,7 +53,8 @@ export class ByteTrie {
   static build(pieces: readonly Uint8Array[], include: (id: number) => boolean = () => true): ByteTrie {
     let totalBytes = 0;
     for (const piece of pieces) totalBytes += piece.length;
-    const trie = new ByteTrie(totalBytes + 1);
+    // Shared prefixes make nodes far fewer than piece bytes (about a quarter for 200k words).
+    const trie = new ByteTrie((totalBytes >> 2) + 1024);
     for (let id = 0; id < pieces.length; id++) {
       if (include(id)) trie.insert(pieces[id]!, id);
     }
@@ -53,15 +73,7 @@ export class ByteTrie {
       node = this.newNode();
       this.rootChildren[piece[0]!] = node;
     }
-    for (let i = 1; i < piece.length; i++) {
-      const byte = piece[i]!;
-      let child = this.child(node, byte);
-      if (child < 0) {
-        child = this.newNode();
-        this.addEdge(node, byte, child);
-      }
-      node = child;
-    }
+    for (let i = 1; i < piece.length; i++) node = this.childOrInsert(node, piece[i]!);
     this.values[node] = id;
     if (piece.length > this.maxPieceBytes) this.maxPieceBytes = piece.length;
   }
@@ -131,14 +143,22 @@ export class ByteTrie {
     }
   }
 
-  private addEdge(node: number, byte: number, child: number): void {
+  /** Returns the child of `node` on `byte`, creating it if missing, with one probe sequence. */
+  private childOrInsert(node: number, byte: number): number {
     if ((this.edgeCount + 1) * 2 > this.keys.length) this.growEdges();
     const key = node * 256 + byte + 1;
     let slot = hashSlot(key) & this.mask;
-    while (this.keys[slot] !== EMPTY) slot = (slot + 1) & this.mask;
+    for (;;) {
+      const stored = this.keys[slot]!;
+      if (stored === key) return this.children[slot]!;
+      if (stored === EMPTY) break;
+      slot = (slot + 1) & this.mask;
+    }
+    const child = this.newNode();
     this.keys[slot] = key;
     this.children[slot] = child;
     this.edgeCount++;
+    return child;
   }
 
   private newNode(): number {

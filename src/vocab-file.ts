@@ -19,6 +19,7 @@ import { NORMALIZER_NAMES, type NormalizerName } from './normalizers.js';
 import { PRE_TOKENIZER_NAMES, type PreTokenizerSpec } from './pre-tokenizers.js';
 import { ALGORITHMS, METHODS, type Algorithm, type MethodName, type Provenance, type Vocab } from './vocab.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { sortIdsByBytes } from './sorted-trie.js';
 
 export const MAGIC = 'TOKSMITH';
 export const FORMAT_VERSION = 1;
@@ -38,6 +39,7 @@ interface VocabSection {
   kinds: Uint8Array;
   scores?: Uint8Array;
   merges?: Uint8Array;
+  byteOrder?: Uint8Array;
 }
 
 function toLittleEndianUint32(values: ArrayLike<number>): Uint8Array {
@@ -47,7 +49,11 @@ function toLittleEndianUint32(values: ArrayLike<number>): Uint8Array {
   return bytes;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 function fromLittleEndianUint32(bytes: Uint8Array): Uint32Array {
+  // On little-endian machines a copy into an aligned buffer is the whole conversion.
+  if (LITTLE_ENDIAN) return new Uint32Array(Uint8Array.prototype.slice.call(bytes).buffer, 0, bytes.length >>> 2);
   const values = new Uint32Array(bytes.length >>> 2);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < values.length; i++) values[i] = view.getUint32(i * 4, true);
@@ -93,6 +99,7 @@ export function encodeVocabSection(vocab: Vocab): Uint8Array {
   };
   if (vocab.scores !== undefined) section.scores = toLittleEndianFloat64(vocab.scores);
   if (vocab.merges !== undefined) section.merges = toLittleEndianUint32(new Uint32Array(vocab.merges.buffer, vocab.merges.byteOffset, vocab.merges.length));
+  section.byteOrder = toLittleEndianUint32(sortIdsByBytes(vocab.pieces));
   return packr.pack(section);
 }
 
@@ -181,11 +188,13 @@ export function deserializeVocab(file: Uint8Array, name: string): Vocab {
   const ends = fromLittleEndianUint32(section.pieceEnds);
   if (ends.length !== count || section.kinds.length !== count) throw invalid('piece table sizes disagree');
   const pieces = new Array<Uint8Array>(count);
+  // A plain Uint8Array view: subarrays of a Node Buffer are Buffers, which cost more to create.
+  const blob = new Uint8Array(section.pieceBytes.buffer, section.pieceBytes.byteOffset, section.pieceBytes.byteLength);
   let start = 0;
   for (let id = 0; id < count; id++) {
     const end = ends[id]!;
-    if (end < start || end > section.pieceBytes.length) throw invalid(`piece ${id} out of range`);
-    pieces[id] = section.pieceBytes.subarray(start, end);
+    if (end < start || end > blob.length) throw invalid(`piece ${id} out of range`);
+    pieces[id] = blob.subarray(start, end);
     start = end;
   }
 
@@ -204,6 +213,11 @@ export function deserializeVocab(file: Uint8Array, name: string): Vocab {
   if (section.merges !== undefined) {
     vocab.merges = new Int32Array(fromLittleEndianUint32(section.merges).buffer);
     for (const id of vocab.merges) if (id < 0 || id >= count) throw invalid(`merge refers to unknown id ${id}`);
+  }
+  if (section.byteOrder !== undefined) {
+    const order = new Int32Array(fromLittleEndianUint32(section.byteOrder).buffer);
+    if (order.length !== count) throw invalid('byte order table size disagrees with piece count');
+    vocab.byteOrder = order;
   }
   if (provenance !== null) vocab.provenance = provenance;
   return vocab;

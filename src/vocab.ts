@@ -50,6 +50,11 @@ export interface Vocab {
   preTokenizer: PreTokenizerSpec;
   defaultMethod: MethodName;
   provenance?: Provenance;
+  /**
+   * All ids sorted by piece bytes, derived from `pieces`. Saved in .tok files so that loading
+   * can build the encoding trie without sorting; computed when absent.
+   */
+  byteOrder?: Int32Array;
 }
 
 /** Ids that encode and decode look up often, derived once from a vocabulary. */

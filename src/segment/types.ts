@@ -2,7 +2,7 @@
 // pre-token into piece ids and reports each token's byte span.
 
 import { ToksmithError } from '../errors.js';
-import type { ByteTrie } from '../trie.js';
+import type { PrefixMatcher } from '../trie.js';
 import { utf8SequenceLength } from '../utf8.js';
 import type { Vocab, VocabIndex } from '../vocab.js';
 
@@ -28,7 +28,8 @@ export class TokenSink {
 /** What a segmentation method needs from a vocabulary. */
 export interface SegmentContext {
   vocab: Vocab;
-  trie: ByteTrie;
+  /** Built on first use, so methods that need no trie (merges) do not pay for it. */
+  readonly trie: PrefixMatcher;
   index: VocabIndex;
 }
 
