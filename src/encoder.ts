@@ -70,7 +70,7 @@ export class Encoder {
     ranges.length = 0;
     this.preTokenizer.split(work, ranges);
     const sink = this.sink;
-    sink.clear();
+    sink.reset(withOffsets);
     let unit = 0;
     let byte = 0;
     for (let r = 0; r < ranges.length; r += 2) {
@@ -84,7 +84,7 @@ export class Encoder {
     }
     if (byte > byteLength) throw new Error('internal invariant failed: pre-token ranges exceed the text');
 
-    const ids = sink.ids.slice();
+    const ids = sink.ids;
     if (!withOffsets) return { ids };
 
     // 4. Map byte spans of `work` back to byte offsets of the original text.

@@ -14,7 +14,7 @@ export const ExitCode = {
 } as const;
 
 export interface ToksmithErrorOptions {
-  /** What the user can do about it, appended after the message. */
+  /** Advice for the user, appended after the message. */
   hint?: string;
   exitCode?: number;
   cause?: unknown;

@@ -9,7 +9,7 @@
 
 /** Prefix queries that every segmentation method runs on; both trie classes implement it. */
 export interface PrefixMatcher {
-  /** Longest piece in bytes: no match can be longer. */
+  /** Maximum piece length in bytes: no match can be longer. */
   readonly maxPieceBytes: number;
   /** Returns the id of exactly `bytes[start, end)`, or -1. */
   lookup(bytes: Uint8Array, start?: number, end?: number): number;
@@ -38,7 +38,7 @@ export class ByteTrie implements PrefixMatcher {
   /** Piece id at each node, or -1 where no piece ends. */
   private values: Int32Array;
   private nodeCount = 1;
-  /** Longest piece in bytes: no match can be longer. */
+  /** Maximum piece length in bytes: no match can be longer. */
   maxPieceBytes = 0;
 
   constructor(expectedNodes = 1024) {

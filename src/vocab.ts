@@ -15,7 +15,7 @@ export type Algorithm = (typeof ALGORITHMS)[number];
 export const METHODS = ['longest', 'fewest', 'merges', 'viterbi', 'lib'] as const;
 export type MethodName = (typeof METHODS)[number];
 
-/** What a piece is; only `normal` pieces are matched against text. */
+/** Kind of a piece. Only `normal` pieces are matched against text. */
 export const PieceKind = {
   normal: 0,
   /** A special token such as `<s>`: never produced from text, never merged. */
@@ -27,7 +27,7 @@ export const PieceKind = {
 } as const;
 export type PieceKind = (typeof PieceKind)[keyof typeof PieceKind];
 
-/** Where a vocabulary came from. Not part of the deterministic vocabulary section. */
+/** Origin of a vocabulary. Not part of the deterministic vocabulary section. */
 export interface Provenance {
   command: string;
   corpus: { file: string; bytes: number; sha256: string }[];

@@ -61,7 +61,9 @@ export async function countCharacters(
 ): Promise<CountTable> {
   const normalizer = createNormalizer(normalizerName);
   const preTokenizer = createPreTokenizer(preTokenizerSpec);
-  const byCodePoint = new Map<number, number>();
+  // Counts of BMP characters in a flat array; astral characters, which are rare, in a map.
+  const bmpCounts = new Float64Array(0x10000);
+  const astralCounts = new Map<number, number>();
   const ranges: number[] = [];
   for await (const batch of batches) {
     for (const line of batch.lines) {
@@ -71,15 +73,23 @@ export async function countCharacters(
       preTokenizer.split(text, ranges);
       for (let r = 0; r < ranges.length; r += 2) {
         for (let i = ranges[r]!; i < ranges[r + 1]!; i++) {
+          const unit = text.charCodeAt(i);
+          if (unit < 0xd800 || unit > 0xdbff) {
+            bmpCounts[unit]!++;
+            continue;
+          }
           const codePoint = text.codePointAt(i)!;
           if (codePoint > 0xffff) i++;
-          byCodePoint.set(codePoint, (byCodePoint.get(codePoint) ?? 0) + 1);
+          astralCounts.set(codePoint, (astralCounts.get(codePoint) ?? 0) + 1);
         }
       }
     }
   }
   const table = new CountTable({ unit: 'chars', normalizer: normalizerName, preTokenizer: preTokenizer.spec });
-  for (const [codePoint, count] of byCodePoint) table.add(String.fromCodePoint(codePoint), count);
+  for (let unit = 0; unit < 0x10000; unit++) {
+    if (bmpCounts[unit]! > 0) table.add(String.fromCharCode(unit), bmpCounts[unit]!);
+  }
+  for (const [codePoint, count] of astralCounts) table.add(String.fromCodePoint(codePoint), count);
   return table;
 }
 

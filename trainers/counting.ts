@@ -14,7 +14,7 @@ export const COUNTS_FORMAT_VERSION = 1;
 
 const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true });
 
-/** What was counted and under which text settings; only counts with equal settings merge. */
+/** Unit counted and text settings used. Only counts with equal settings merge. */
 export interface CountSettings {
   /** `chars` (code points), `pre-tokens`, or a trainer's own unit. */
   unit: string;

@@ -19,6 +19,8 @@ const LINE_FEED = Uint8Array.of(0x0a);
 
 /** Parses one input line of ids; `where` is `file:line` for error messages. */
 export function parseIdLine(line: string, where: string, vocabSize: number): number[] {
+  const fast = parseSpaceSeparatedIds(line, vocabSize);
+  if (fast !== undefined) return fast;
   const trimmed = line.trim();
   if (trimmed === '') return [];
   let fields: unknown[];
@@ -44,6 +46,30 @@ export function parseIdLine(line: string, where: string, vocabSize: number): num
     }
     return id;
   });
+}
+
+/**
+ * Parses ids separated by single spaces, the output of `encode --format ids`, without
+ * allocating strings. Returns undefined for anything else, which the general parser handles.
+ */
+function parseSpaceSeparatedIds(line: string, vocabSize: number): number[] | undefined {
+  const ids: number[] = [];
+  let value = -1;
+  for (let i = 0; i < line.length; i++) {
+    const code = line.charCodeAt(i);
+    if (code >= 0x30 && code <= 0x39) {
+      value = value < 0 ? code - 0x30 : value * 10 + (code - 0x30);
+      if (value >= vocabSize) return undefined;
+    } else if (code === 0x20 && value >= 0) {
+      ids.push(value);
+      value = -1;
+    } else {
+      return undefined;
+    }
+  }
+  if (value >= 0) ids.push(value);
+  else if (line.length > 0) return undefined;
+  return ids;
 }
 
 export function decodeCommand(): Command {

@@ -11,11 +11,23 @@ export class TokenSink {
   ids: number[] = [];
   starts: number[] = [];
   ends: number[] = [];
+  /** When false, spans are not stored: encoding without offsets skips that work. */
+  withSpans = true;
 
   push(id: number, start: number, end: number): void {
     this.ids.push(id);
-    this.starts.push(start);
-    this.ends.push(end);
+    if (this.withSpans) {
+      this.starts.push(start);
+      this.ends.push(end);
+    }
+  }
+
+  /** Starts a new token list; the previous `ids` array is left to its owner. */
+  reset(withSpans: boolean): void {
+    this.ids = [];
+    this.starts.length = 0;
+    this.ends.length = 0;
+    this.withSpans = withSpans;
   }
 
   clear(): void {
@@ -25,7 +37,7 @@ export class TokenSink {
   }
 }
 
-/** What a segmentation method needs from a vocabulary. */
+/** Vocabulary data that every segmentation method uses. */
 export interface SegmentContext {
   vocab: Vocab;
   /** Built on first use, so methods that need no trie (merges) do not pay for it. */
