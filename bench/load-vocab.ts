@@ -1,18 +1,17 @@
-// Measures how long loading a large vocabulary takes: reading and checking the .tok file,
-// and building the trie for encoding. The vocabulary is made of the 200,000 most frequent
+// Measures how long loading a large vocabulary takes in a fresh process: reading and checking
+// the .tok file, and building the trie for encoding (compiled code: run `npm run build` first). The vocabulary is made of the 200,000 most frequent
 // whitespace-separated words (with and without a leading space) of real corpora.
 //
 //   npm run bench:load -- [--pieces 200000] [--runs 20] 'GLOB'...
 
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import fastGlob from 'fast-glob';
 import { fileSource, readLineBatches } from '../src/corpus.js';
-import { Encoder } from '../src/encoder.js';
-import { loadVocab, saveVocab } from '../src/vocab-file.js';
+import { saveVocab } from '../src/vocab-file.js';
 import { PieceKind, type Vocab } from '../src/vocab.js';
 import { describeMachine } from './machine.js';
 
@@ -49,19 +48,25 @@ const vocab: Vocab = {
 const path = join(mkdtempSync(join(tmpdir(), 'toksmith-load-')), 'large.tok');
 saveVocab(vocab, path);
 
-// 2. Time loading and trie building; report the median of the runs after one warm-up.
+// 2. Time loading and trie building, each run in a fresh process as a CLI run would load it,
+// so that garbage from earlier runs does not count. Report the median of the runs.
+const probe = `
+  const { loadVocab } = await import(${JSON.stringify(new URL('../dist/src/vocab-file.js', import.meta.url).href)});
+  const { Encoder } = await import(${JSON.stringify(new URL('../dist/src/encoder.js', import.meta.url).href)});
+  const start = performance.now();
+  const vocab = loadVocab(${JSON.stringify(path)});
+  const loadedAt = performance.now();
+  new Encoder(vocab, 'longest').encode('x');
+  console.log(JSON.stringify({ loadMs: loadedAt - start, trieMs: performance.now() - loadedAt }));
+`;
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const loadMs: number[] = [];
 const trieMs: number[] = [];
-for (let run = 0; run <= runs; run++) {
-  const start = performance.now();
-  const loaded = loadVocab(path);
-  const loadedAt = performance.now();
-  new Encoder(loaded, 'longest').encode('x');
-  const builtAt = performance.now();
-  if (run === 0) continue;
-  loadMs.push(loadedAt - start);
-  trieMs.push(builtAt - loadedAt);
+for (let run = 0; run < runs; run++) {
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' });
+  const timing = JSON.parse(output) as { loadMs: number; trieMs: number };
+  loadMs.push(timing.loadMs);
+  trieMs.push(timing.trieMs);
 }
 
 console.log(`Machine: ${describeMachine()}`);

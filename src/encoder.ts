@@ -11,7 +11,7 @@ import { TokenSink, type SegmentContext, type Segmenter } from './segment/types.
 import { SortedTrie } from './sorted-trie.js';
 import type { PrefixMatcher } from './trie.js';
 import { utf8ByteLength, utf8Encoder } from './utf8.js';
-import { indexVocab, PieceKind, type MethodName, type Vocab } from './vocab.js';
+import { indexVocab, PieceKind, pieceStoreOf, type MethodName, type PieceStore, type Vocab } from './vocab.js';
 
 /** Encoded text: ids and, when requested, [start, end) byte offsets into the original text. */
 export interface Encoding {
@@ -45,7 +45,7 @@ export class Encoder {
       vocab,
       index: indexVocab(vocab),
       get trie() {
-        trie ??= SortedTrie.build(vocab.pieces, (id) => vocab.kinds[id] === PieceKind.normal, vocab.byteOrder);
+        trie ??= SortedTrie.build(pieceStoreOf(vocab), (id) => vocab.kinds[id] === PieceKind.normal, vocab.byteOrder);
         return trie;
       },
     };
@@ -114,9 +114,13 @@ export class Encoder {
 /** Turns ids back into bytes. Needs no trie, so it is cheap to create. */
 export class Decoder {
   private readonly prefixSpace: boolean;
+  private readonly store: PieceStore;
+  private readonly kinds: Uint8Array;
 
   constructor(readonly vocab: Vocab) {
     this.prefixSpace = createPreTokenizer(vocab.preTokenizer).prefixSpace;
+    this.store = pieceStoreOf(vocab);
+    this.kinds = vocab.kinds;
   }
 
   /**
@@ -124,24 +128,29 @@ export class Decoder {
    * metaspace prefix space removed. Throws for an id outside the vocabulary.
    */
   decode(ids: ArrayLike<number>): Uint8Array {
-    const pieces = this.vocab.pieces;
+    const { bytes, ends } = this.store;
+    const size = ends.length;
     let total = 0;
     for (let k = 0; k < ids.length; k++) {
       const id = ids[k]!;
-      if (!Number.isInteger(id) || id < 0 || id >= pieces.length) {
-        throw new ToksmithError(`id ${id} is outside the vocabulary (0..${pieces.length - 1})`, {
+      if (!Number.isInteger(id) || id < 0 || id >= size) {
+        throw new ToksmithError(`id ${id} is outside the vocabulary (0..${size - 1})`, {
           hint: 'decode with the vocabulary that produced the ids',
         });
       }
-      total += this.vocab.kinds[id] === PieceKind.unknown ? REPLACEMENT_CHARACTER.length : pieces[id]!.length;
+      total += this.kinds[id] === PieceKind.unknown ? REPLACEMENT_CHARACTER.length : ends[id]! - (id > 0 ? ends[id - 1]! : 0);
     }
     const out = new Uint8Array(total);
     let position = 0;
     for (let k = 0; k < ids.length; k++) {
       const id = ids[k]!;
-      const piece = this.vocab.kinds[id] === PieceKind.unknown ? REPLACEMENT_CHARACTER : pieces[id]!;
-      out.set(piece, position);
-      position += piece.length;
+      if (this.kinds[id] === PieceKind.unknown) {
+        out.set(REPLACEMENT_CHARACTER, position);
+        position += REPLACEMENT_CHARACTER.length;
+        continue;
+      }
+      // Pieces are short, so a byte loop beats creating a subarray per piece.
+      for (let i = id > 0 ? ends[id - 1]! : 0; i < ends[id]!; i++) out[position++] = bytes[i]!;
     }
     if (this.prefixSpace && out.length > 0 && out[0] === 0x20) return out.subarray(1);
     return out;

@@ -5,6 +5,7 @@
 // structure for vocabularies that change while training.
 
 import type { PrefixMatcher } from './trie.js';
+import type { PieceStore } from './vocab.js';
 
 export class SortedTrie implements PrefixMatcher {
   private readonly rootChildren = new Int32Array(256).fill(-1);
@@ -17,26 +18,37 @@ export class SortedTrie implements PrefixMatcher {
   readonly size: number;
 
   /**
-   * Builds the trie of `pieces[ids[k]]`. `ids` must be sorted by piece bytes (shorter first on a
-   * common prefix); when two pieces have equal bytes, the later id wins. Empty pieces are skipped.
+   * Builds the trie of the pieces `ids`, read from `store`. `ids` must be sorted by piece bytes
+   * (shorter first on a common prefix) and hold no empty piece; when two pieces have equal
+   * bytes, the later id wins.
    */
-  constructor(pieces: readonly Uint8Array[], ids: ArrayLike<number>) {
-    // 1. Copy the pieces in byte order into one buffer, so each level below reads memory in
-    // order, and count nodes: each piece adds the bytes it does not share with the one before.
-    let totalBytes = 0;
-    for (let k = 0; k < ids.length; k++) totalBytes += pieces[ids[k]!]!.length;
-    const blob = new Uint8Array(totalBytes);
+  constructor(store: PieceStore, ids: Int32Array) {
+    // 1. Copy the pieces in byte order into one buffer, so each level below reads memory in order.
+    const { bytes, ends } = store;
     const keyStart = new Int32Array(ids.length + 1);
-    let nodeCount = 1;
     let maxLength = 0;
-    let previous: Uint8Array | undefined;
     for (let k = 0; k < ids.length; k++) {
-      const piece = pieces[ids[k]!]!;
-      blob.set(piece, keyStart[k]!);
-      keyStart[k + 1] = keyStart[k]! + piece.length;
-      nodeCount += piece.length - (previous === undefined ? 0 : commonPrefixLength(previous, piece));
-      if (piece.length > maxLength) maxLength = piece.length;
-      previous = piece;
+      const id = ids[k]!;
+      const length = ends[id]! - (id > 0 ? ends[id - 1]! : 0);
+      keyStart[k + 1] = keyStart[k]! + length;
+      if (length > maxLength) maxLength = length;
+    }
+    const blob = new Uint8Array(keyStart[ids.length]!);
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      blob.set(bytes.subarray(id > 0 ? ends[id - 1]! : 0, ends[id]!), keyStart[k]!);
+    }
+
+    // Count nodes: each key adds the bytes it does not share with the key before it.
+    let nodeCount = 1 + (ids.length > 0 ? keyStart[1]! : 0);
+    for (let k = 1; k < ids.length; k++) {
+      const previous = keyStart[k - 1]!;
+      const current = keyStart[k]!;
+      const currentLength = keyStart[k + 1]! - current;
+      const shared = Math.min(current - previous, currentLength);
+      let common = 0;
+      while (common < shared && blob[previous + common] === blob[current + common]) common++;
+      nodeCount += currentLength - common;
     }
     this.size = nodeCount;
     this.maxPieceBytes = maxLength;
@@ -47,10 +59,16 @@ export class SortedTrie implements PrefixMatcher {
 
     // 2. Breadth-first: node n stands for the keys [rangeStart[n], rangeEnd[n]) that share its
     // prefix of length depth[n]; its children split that range by the next byte.
+    const labels = this.labels;
+    const firstChild = this.firstChild;
+    const childCount = this.childCount;
+    const values = this.values;
+    const rootChildren = this.rootChildren;
     const rangeStart = new Int32Array(nodeCount);
     const rangeEnd = new Int32Array(nodeCount);
     const depth = new Int32Array(nodeCount);
-    rangeEnd[0] = ids.length;
+    const keyIds = Int32Array.from(ids);
+    rangeEnd[0] = keyIds.length;
     let created = 1;
     for (let node = 0; node < created; node++) {
       const level = depth[node]!;
@@ -58,33 +76,36 @@ export class SortedTrie implements PrefixMatcher {
       const end = rangeEnd[node]!;
       // Keys that end here sort first in the range; with equal keys the last id wins.
       while (k < end && keyStart[k + 1]! - keyStart[k]! === level) {
-        if (level > 0) this.values[node] = ids[k]!;
+        if (level > 0) values[node] = keyIds[k]!;
         k++;
       }
-      this.firstChild[node] = created;
+      firstChild[node] = created;
       while (k < end) {
         const byte = blob[keyStart[k]! + level]!;
         const child = created++;
-        this.labels[child] = byte;
+        labels[child] = byte;
         depth[child] = level + 1;
         rangeStart[child] = k;
+        k++;
         while (k < end && blob[keyStart[k]! + level] === byte) k++;
         rangeEnd[child] = k;
-        if (node === 0) this.rootChildren[byte] = child;
+        if (node === 0) rootChildren[byte] = child;
       }
-      this.childCount[node] = created - this.firstChild[node]!;
+      childCount[node] = created - firstChild[node]!;
     }
   }
 
-  /** Builds the trie of the pieces whose ids pass `include`, sorting them by bytes first. */
-  static build(pieces: readonly Uint8Array[], include: (id: number) => boolean = () => true, byteOrder?: ArrayLike<number>): SortedTrie {
-    const order = byteOrder ?? sortIdsByBytes(pieces);
-    const ids: number[] = [];
+  /** Builds the trie of the pieces whose ids pass `include`, sorting them by bytes unless `byteOrder` is given. */
+  static build(store: PieceStore, include: (id: number) => boolean = () => true, byteOrder?: ArrayLike<number>): SortedTrie {
+    const order = byteOrder ?? sortIdsByBytes(store);
+    const ids = new Int32Array(order.length);
+    let count = 0;
     for (let k = 0; k < order.length; k++) {
       const id = order[k]!;
-      if (include(id) && pieces[id]!.length > 0) ids.push(id);
+      const length = store.ends[id]! - (id > 0 ? store.ends[id - 1]! : 0);
+      if (length > 0 && include(id)) ids[count++] = id;
     }
-    return new SortedTrie(pieces, Int32Array.from(ids));
+    return new SortedTrie(store, ids.subarray(0, count));
   }
 
   lookup(bytes: Uint8Array, start = 0, end = bytes.length): number {
@@ -154,18 +175,12 @@ export class SortedTrie implements PrefixMatcher {
   }
 }
 
-function commonPrefixLength(a: Uint8Array, b: Uint8Array): number {
-  const length = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < length && a[i] === b[i]) i++;
-  return i;
-}
-
 /** Returns all ids ordered by piece bytes (a shorter piece first on a common prefix), then by id. */
-export function sortIdsByBytes(pieces: readonly Uint8Array[]): Int32Array {
+export function sortIdsByBytes(store: PieceStore): Int32Array {
   // Latin-1 strings compare code unit by code unit, which is byte order, and the engine's
   // string sort is much faster than a comparator over byte arrays.
-  const keys = pieces.map((piece, id) => ({ id, key: Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString('latin1') }));
+  const bytes = Buffer.from(store.bytes.buffer, store.bytes.byteOffset, store.bytes.byteLength);
+  const keys = Array.from(store.ends, (end, id) => ({ id, key: bytes.toString('latin1', id > 0 ? store.ends[id - 1]! : 0, end) }));
   keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id - b.id));
   return Int32Array.from(keys, (entry) => entry.id);
 }

@@ -17,7 +17,7 @@ import { Packr } from 'msgpackr';
 import { ToksmithError } from './errors.js';
 import { NORMALIZER_NAMES, type NormalizerName } from './normalizers.js';
 import { PRE_TOKENIZER_NAMES, type PreTokenizerSpec } from './pre-tokenizers.js';
-import { ALGORITHMS, METHODS, type Algorithm, type MethodName, type Provenance, type Vocab } from './vocab.js';
+import { ALGORITHMS, METHODS, pieceStoreOf, type Algorithm, type MethodName, type Provenance, type Vocab } from './vocab.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { sortIdsByBytes } from './sorted-trie.js';
 
@@ -99,7 +99,7 @@ export function encodeVocabSection(vocab: Vocab): Uint8Array {
   };
   if (vocab.scores !== undefined) section.scores = toLittleEndianFloat64(vocab.scores);
   if (vocab.merges !== undefined) section.merges = toLittleEndianUint32(new Uint32Array(vocab.merges.buffer, vocab.merges.byteOffset, vocab.merges.length));
-  section.byteOrder = toLittleEndianUint32(sortIdsByBytes(vocab.pieces));
+  section.byteOrder = toLittleEndianUint32(sortIdsByBytes(pieceStoreOf(vocab)));
   return packr.pack(section);
 }
 
@@ -187,20 +187,19 @@ export function deserializeVocab(file: Uint8Array, name: string): Vocab {
   const count = section.pieceCount;
   const ends = fromLittleEndianUint32(section.pieceEnds);
   if (ends.length !== count || section.kinds.length !== count) throw invalid('piece table sizes disagree');
-  const pieces = new Array<Uint8Array>(count);
   // A plain Uint8Array view: subarrays of a Node Buffer are Buffers, which cost more to create.
   const blob = new Uint8Array(section.pieceBytes.buffer, section.pieceBytes.byteOffset, section.pieceBytes.byteLength);
-  let start = 0;
+  let previousEnd = 0;
   for (let id = 0; id < count; id++) {
     const end = ends[id]!;
-    if (end < start || end > blob.length) throw invalid(`piece ${id} out of range`);
-    pieces[id] = blob.subarray(start, end);
-    start = end;
+    if (end < previousEnd || end > blob.length) throw invalid(`piece ${id} out of range`);
+    previousEnd = end;
   }
 
   const vocab: Vocab = {
     algorithm: section.algorithm,
-    pieces,
+    pieces: [],
+    pieceStore: { bytes: blob, ends },
     kinds: new Uint8Array(section.kinds),
     normalizer: section.normalizer,
     preTokenizer: section.preTokenizer,
@@ -220,7 +219,33 @@ export function deserializeVocab(file: Uint8Array, name: string): Vocab {
     vocab.byteOrder = order;
   }
   if (provenance !== null) vocab.provenance = provenance;
+  definePiecesLazily(vocab, blob, ends);
   return vocab;
+}
+
+/**
+ * Makes `vocab.pieces` a getter that creates the per-piece views on first use and then turns
+ * into a plain property, so commands that only need the piece store never create them.
+ */
+function definePiecesLazily(vocab: Vocab, blob: Uint8Array, ends: Uint32Array): void {
+  const settle = (pieces: Uint8Array[]): void => {
+    Object.defineProperty(vocab, 'pieces', { value: pieces, writable: true, enumerable: true, configurable: true });
+  };
+  Object.defineProperty(vocab, 'pieces', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const pieces = new Array<Uint8Array>(ends.length);
+      let start = 0;
+      for (let id = 0; id < ends.length; id++) {
+        pieces[id] = blob.subarray(start, ends[id]!);
+        start = ends[id]!;
+      }
+      settle(pieces);
+      return pieces;
+    },
+    set: settle,
+  });
 }
 
 /** Loads a `.tok` file; every failure is a one-line error naming the file. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { SortedTrie, sortIdsByBytes } from '../src/sorted-trie.js';
 import { ByteTrie } from '../src/trie.js';
+import { pieceStoreFromPieces } from '../src/vocab.js';
 
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -70,7 +71,7 @@ describe('SortedTrie', () => {
       fc.property(fc.array(ascii, { maxLength: 40 }), fc.array(ascii, { maxLength: 10 }), (words, queries) => {
         const pieces = words.map(encode);
         const dynamic = ByteTrie.build(pieces);
-        const sorted = SortedTrie.build(pieces);
+        const sorted = SortedTrie.build(pieceStoreFromPieces(pieces));
         const expectedMatch = new Int32Array(1);
         const actualMatch = new Int32Array(1);
         const size = Math.max(1, dynamic.maxPieceBytes);
@@ -96,12 +97,12 @@ describe('SortedTrie', () => {
 
   it('binary-searches nodes with many children', () => {
     const pieces = Array.from({ length: 200 }, (_, i) => Uint8Array.of(0x61, i));
-    const sorted = SortedTrie.build(pieces);
+    const sorted = SortedTrie.build(pieceStoreFromPieces(pieces));
     for (let i = 0; i < 200; i++) expect(sorted.lookup(Uint8Array.of(0x61, i))).toBe(i);
     expect(sorted.lookup(Uint8Array.of(0x61, 250))).toBe(-1);
   });
 
   it('sorts ids by bytes, shorter first', () => {
-    expect(Array.from(sortIdsByBytes(['b', 'ab', 'a', '', 'é'].map(encode)))).toEqual([3, 2, 1, 0, 4]);
+    expect(Array.from(sortIdsByBytes(pieceStoreFromPieces(['b', 'ab', 'a', '', 'é'].map(encode))))).toEqual([3, 2, 1, 0, 4]);
   });
 });

@@ -1,4 +1,4 @@
-// `toksmith decode`: turn ids back into text. Each input line holds the ids of one line
+// `toksmith decode`: turn ids back into text. Each input line contains the ids of one line
 // (written back followed by LF) or, with --document, of one document (written back as is).
 // Lines may also be the JSON objects of `encode --format jsonl`.
 
@@ -91,7 +91,7 @@ export function decodeCommand(): Command {
     try {
       for await (const batch of readLineBatches(sources, { progress })) {
         for (let k = 0; k < batch.lines.length; k++) {
-          const ids = parseIdLine(batch.lines[k]!, `${batch.source}:${batch.firstLineNumber + k}`, vocab.pieces.length);
+          const ids = parseIdLine(batch.lines[k]!, `${batch.source}:${batch.firstLineNumber + k}`, vocab.kinds.length);
           output.write(decoder.decode(ids));
           if (!options.document) output.write(LINE_FEED);
         }

@@ -17,8 +17,6 @@ function buildProgram(): Command {
     .description('Train, apply and compare text tokenizers.')
     .version(TOKSMITH_VERSION, '-V, --version', 'print the toksmith version')
     .helpOption('-h, --help', 'show help for a command')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ outputError: (text, write) => write(`toksmith: ${text.replace(/^error: /, 'error: ')}`) })
     .addHelpText('after', '\nExit codes: 0 success, 1 bad input or data, 2 usage error, 3 internal error.');
   for (const command of [trainCommand(), encodeCommand(), decodeCommand(), inspectCommand(), countCommand(), demoCommand()]) {
     program.addCommand(command);
@@ -26,6 +24,8 @@ function buildProgram(): Command {
   // Every subcommand reports usage errors through the same handler with exit code 2.
   const exitOverride = (command: Command): void => {
     command.exitOverride();
+    const helpCommand = command.parent === null ? 'toksmith --help' : `toksmith ${command.name()} --help`;
+    command.configureOutput({ outputError: (text, write) => write(`toksmith: ${text.trimEnd().replace(/\.$/, '')}; see ${helpCommand}\n`) });
     command.commands.forEach(exitOverride);
   };
   exitOverride(program);
