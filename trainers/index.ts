@@ -8,6 +8,7 @@ import type { NormalizerName } from '../src/normalizers.js';
 import type { PreTokenizerSpec } from '../src/pre-tokenizers.js';
 import type { Progress } from '../src/progress.js';
 import type { Algorithm, Vocab } from '../src/vocab.js';
+import { bpeTrainer } from './bpe/index.js';
 import { checkCharOptions, countCharacters, trainCharVocab } from './char.js';
 import type { CountTable } from './counting.js';
 
@@ -70,6 +71,7 @@ function toCharOptions(options: CommonTrainOptions): Parameters<typeof trainChar
 // One entry per algorithm; a trainer module adds its line here.
 const TRAINERS = new Map<Algorithm, Trainer>([
   ['char', charTrainer],
+  ['bpe', bpeTrainer],
 ]);
 
 /** Registers a trainer under its model name. */

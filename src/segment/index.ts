@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import type { MethodName, Vocab } from '../vocab.js';
 import { createFewestSegmenter } from './fewest.js';
 import { createLongestSegmenter } from './longest.js';
+import { createMergesSegmenter, hasMerges } from './merges.js';
 import type { SegmentContext, Segmenter } from './types.js';
 
 type SegmenterFactory = (context: SegmentContext) => Segmenter;
@@ -12,6 +13,7 @@ type SegmenterFactory = (context: SegmentContext) => Segmenter;
 const FACTORIES: Partial<Record<MethodName, { create: SegmenterFactory; supports: (vocab: Vocab) => boolean }>> = {
   longest: { create: createLongestSegmenter, supports: () => true },
   fewest: { create: createFewestSegmenter, supports: () => true },
+  merges: { create: createMergesSegmenter, supports: hasMerges },
 };
 
 /** Registers a segmentation method; trainers that bring their own inference call this. */
