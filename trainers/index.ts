@@ -11,6 +11,7 @@ import type { Algorithm, Vocab } from '../src/vocab.js';
 import { bpeTrainer } from './bpe/index.js';
 import { checkCharOptions, countCharacters, trainCharVocab } from './char.js';
 import type { CountTable } from './counting.js';
+import { unigramTrainer } from './unigram/index.js';
 
 /** Options every trainer receives, already parsed from the command line. */
 export interface CommonTrainOptions {
@@ -72,6 +73,7 @@ function toCharOptions(options: CommonTrainOptions): Parameters<typeof trainChar
 const TRAINERS = new Map<Algorithm, Trainer>([
   ['char', charTrainer],
   ['bpe', bpeTrainer],
+  ['unigram', unigramTrainer],
 ]);
 
 /** Registers a trainer under its model name. */

@@ -7,12 +7,14 @@ import { createFewestSegmenter } from './fewest.js';
 import { createLongestSegmenter } from './longest.js';
 import { createMergesSegmenter, hasMerges } from './merges.js';
 import type { SegmentContext, Segmenter } from './types.js';
+import { createViterbiSegmenter, hasScores } from './viterbi.js';
 
 type SegmenterFactory = (context: SegmentContext) => Segmenter;
 
 const FACTORIES: Partial<Record<MethodName, { create: SegmenterFactory; supports: (vocab: Vocab) => boolean }>> = {
   longest: { create: createLongestSegmenter, supports: () => true },
   fewest: { create: createFewestSegmenter, supports: () => true },
+  viterbi: { create: createViterbiSegmenter, supports: hasScores },
   merges: { create: createMergesSegmenter, supports: hasMerges },
 };
 
