@@ -11,6 +11,7 @@ import type { Algorithm, Vocab } from '../src/vocab.js';
 import { bpeTrainer } from './bpe/index.js';
 import { checkCharOptions, countCharacters, trainCharVocab } from './char.js';
 import type { CountTable } from './counting.js';
+import { libTrainer } from './lib/index.js';
 import { unigramTrainer } from './unigram/index.js';
 
 /** Options every trainer receives, already parsed from the command line. */
@@ -74,6 +75,7 @@ const TRAINERS = new Map<Algorithm, Trainer>([
   ['char', charTrainer],
   ['bpe', bpeTrainer],
   ['unigram', unigramTrainer],
+  ['lib', libTrainer],
 ]);
 
 /** Registers a trainer under its model name. */

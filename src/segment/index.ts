@@ -4,6 +4,7 @@
 import { UsageError } from '../errors.js';
 import type { MethodName, Vocab } from '../vocab.js';
 import { createFewestSegmenter } from './fewest.js';
+import { createLibSegmenter, supportsLib } from './lib.js';
 import { createLongestSegmenter } from './longest.js';
 import { createMergesSegmenter, hasMerges } from './merges.js';
 import type { SegmentContext, Segmenter } from './types.js';
@@ -15,6 +16,7 @@ const FACTORIES: Partial<Record<MethodName, { create: SegmenterFactory; supports
   longest: { create: createLongestSegmenter, supports: () => true },
   fewest: { create: createFewestSegmenter, supports: () => true },
   viterbi: { create: createViterbiSegmenter, supports: hasScores },
+  lib: { create: createLibSegmenter, supports: supportsLib },
   merges: { create: createMergesSegmenter, supports: hasMerges },
 };
 
