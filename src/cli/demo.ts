@@ -1,17 +1,24 @@
-// `toksmith demo`: the main job end to end on the sample corpora that ship in bench/corpora:
-// train a vocabulary, encode the held-out files, check that decoding restores them, and print
-// a small comparison table.
+// `toksmith demo`: the main job end to end on the sample corpora in bench/corpora. Trains a
+// char vocabulary and, when this build registers their trainers, BPE, Unigram and LiB ones on
+// *.train.txt, then benches them on the held-out files: %TR and %Pure with the shipped Turkish
+// lists on the Turkish file, compression and round trips on all of them.
 
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import chalk from 'chalk';
 import { Command } from 'commander';
-import { countCharacters, trainCharVocab } from '../../trainers/char.js';
-import { fileSource, readLineBatches, type InputDigest } from '../corpus.js';
-import { Decoder, Encoder } from '../encoder.js';
-import { utf8ByteLength, utf8Decoder } from '../utf8.js';
-import { loadVocab, saveVocab } from '../vocab-file.js';
+import { findTrainer, type CommonTrainOptions } from '../../trainers/index.js';
+import { loadLexicon, shippedLexiconFiles } from '../../bench/lexicons.js';
+import type { FigureKey } from '../../bench/metrics/keys.js';
+import { renderTerminalReport } from '../../bench/report/table.js';
+import { runBench, type CorpusInput } from '../../bench/runner.js';
+import { fileSource } from '../corpus.js';
+import { ToksmithError } from '../errors.js';
+import type { Progress } from '../progress.js';
+import { loadTokenizer, type LoadedTokenizer } from '../tokenizer-loader.js';
+import type { Algorithm } from '../vocab.js';
+import { saveVocab } from '../vocab-file.js';
 import { packageRoot, TOKSMITH_VERSION } from '../version.js';
 import { progressOptions, progressFor, type ProgressOptions } from './common.js';
 
@@ -19,90 +26,109 @@ interface DemoOptions extends ProgressOptions {
   outDir?: string;
 }
 
-interface Row {
-  corpus: string;
-  lines: number;
-  chars: number;
-  bytes: number;
-  tokens: number;
-  roundTripFailures: number;
-}
+/**
+ * Vocabulary size per model, small enough that training on the sample corpora (about 0.6 MB)
+ * takes seconds. Char has no size: it keeps characters until their coverage is reached.
+ */
+const DEMO_MODELS: { model: Algorithm; vocabSize?: number }[] = [
+  { model: 'char' },
+  { model: 'bpe', vocabSize: 2000 },
+  { model: 'unigram', vocabSize: 2000 },
+  { model: 'lib', vocabSize: 2000 },
+];
 
-async function measure(path: string, encoder: Encoder, decoder: Decoder): Promise<Row> {
-  const row: Row = { corpus: path.split('/').pop()!, lines: 0, chars: 0, bytes: 0, tokens: 0, roundTripFailures: 0 };
-  for await (const batch of readLineBatches([fileSource(path)])) {
-    for (const line of batch.lines) {
-      const ids = encoder.encode(line).ids;
-      row.lines++;
-      row.chars += [...line].length;
-      row.bytes += utf8ByteLength(line);
-      row.tokens += ids.length;
-      if (utf8Decoder.decode(decoder.decode(ids)) !== line) row.roundTripFailures++;
-    }
-  }
-  return row;
+const TABLE_FIGURES: FigureKey[] = [
+  'vocabSize',
+  'tokens',
+  'tokensPerChar',
+  'fewerTokensPercent',
+  'fertility',
+  'continuedWordRate',
+  'trPercent',
+  'purePercent',
+  'trPercentTokens',
+  'purePercentTokens',
+  'roundTripFailures',
+  'encodeMBps',
+];
+
+/** Trains one model on the training files, saves it and loads it back as a user's bench would. */
+async function trainDemoVocab(model: Algorithm, vocabSize: number | undefined, trainFiles: string[], outDir: string, progress: Progress): Promise<LoadedTokenizer | undefined> {
+  const trainer = findTrainer(model);
+  if (trainer === undefined) return undefined;
+  const options: CommonTrainOptions = {
+    vocabSize,
+    specials: [],
+    normalizer: 'none',
+    byteFallback: true,
+    characterCoverage: 0.9995,
+    seed: 0,
+    threads: 1,
+    raw: {},
+  };
+  trainer.check(options);
+  const sources = trainFiles.map((file) => fileSource(file));
+  const counts = await trainer.count(sources, {}, options, progress);
+  const vocab = await trainer.train(counts, options, progress);
+  vocab.provenance = { ...vocab.provenance!, command: 'toksmith demo', corpus: counts.corpus, createdAt: new Date().toISOString(), toksmithVersion: TOKSMITH_VERSION };
+  const path = join(outDir, `${model}.tok`);
+  saveVocab(vocab, path);
+  return loadTokenizer(path, model);
 }
 
 export function demoCommand(): Command {
   const command = new Command('demo')
-    .summary('train and apply a vocabulary on the bundled sample corpora')
-    .description('Train a char vocabulary on bench/corpora/*.train.txt, encode the held-out files, check round trips and print a table.')
-    .option('--out-dir <dir>', 'keep the trained vocabulary in this folder (default: a temporary folder, removed afterwards)');
+    .summary('train and compare vocabularies on the bundled sample corpora')
+    .description(
+      'Train char, BPE, Unigram and LiB vocabularies (those this build has trainers for) on bench/corpora/*.train.txt, ' +
+        'then bench them on the held-out files, with %TR and %Pure on the Turkish one.',
+    )
+    .option('--out-dir <dir>', 'keep the trained vocabularies in this folder (default: a temporary folder, removed afterwards)');
   for (const option of progressOptions()) command.addOption(option);
   command.action(async (options: DemoOptions) => {
     const progress = progressFor(options);
     const corpora = join(packageRoot(), 'bench', 'corpora');
     const files = readdirSync(corpora).filter((name) => name.endsWith('.txt')).sort();
     const trainFiles = files.filter((name) => name.endsWith('.train.txt')).map((name) => join(corpora, name));
-    const evalFiles = files.filter((name) => !name.endsWith('.train.txt')).map((name) => join(corpora, name));
+    const evalFiles = files.filter((name) => !name.endsWith('.train.txt'));
     const outDir = options.outDir ?? mkdtempSync(join(tmpdir(), 'toksmith-demo-'));
 
     try {
-      // 1. Train and save, then load back as a user's encode would.
+      // 1. Train every registered model; a trainer that fails is reported and skipped.
       const startedAt = Date.now();
-      const digests: InputDigest[] = [];
-      const batches = readLineBatches(trainFiles.map((file) => fileSource(file)), { progress, onDigest: (digest) => digests.push(digest) });
-      const counts = await countCharacters(batches, 'none', { type: 'none' });
-      counts.corpus.push(...digests);
-      const vocab = trainCharVocab(counts, { characterCoverage: 0.9995, byteFallback: true, specials: [], normalizer: 'none', preTokenizer: { type: 'none' } }, progress);
-      vocab.provenance = { ...vocab.provenance!, command: 'toksmith demo', createdAt: new Date().toISOString(), toksmithVersion: TOKSMITH_VERSION };
-      const vocabPath = join(outDir, 'char.tok');
-      saveVocab(vocab, vocabPath);
-      const trainMs = Date.now() - startedAt;
+      const tokenizers: LoadedTokenizer[] = [];
+      for (const { model, vocabSize } of DEMO_MODELS) {
+        try {
+          const tokenizer = await trainDemoVocab(model, vocabSize, trainFiles, outDir, progress);
+          if (tokenizer !== undefined) tokenizers.push(tokenizer);
+        } catch (error) {
+          if (!(error instanceof ToksmithError)) throw error;
+          progress.notice(`skipped ${model}: ${error.toLine()}`);
+        }
+      }
+      const trainSeconds = (Date.now() - startedAt) / 1000;
 
-      // 2. Encode every held-out file and check the round trip.
-      const loaded = loadVocab(vocabPath);
-      const encoder = new Encoder(loaded);
-      const decoder = new Decoder(loaded);
-      const rows: Row[] = [];
-      for (const file of evalFiles) rows.push(await measure(file, encoder, decoder));
+      // 2. Bench: the Turkish file with the shipped lists, the English files without.
+      const asCorpus = (name: string): CorpusInput => ({ name: name.replace(/\.txt$/, ''), sources: [fileSource(join(corpora, name))] });
+      const turkish = evalFiles.filter((name) => name.startsWith('tr-')).map(asCorpus);
+      const others = evalFiles.filter((name) => !name.startsWith('tr-')).map(asCorpus);
+      const lists = shippedLexiconFiles('tr');
+      const lexicon = loadLexicon([{ argument: '--lang tr', file: lists.words }], [{ argument: '--lang tr', file: lists.morphemes }], false);
+      const runOptions = { baselineTokenizer: 'char' };
+      const turkishReport = await runBench(tokenizers, turkish, [], { ...runOptions, lexicon }, progress);
+      const otherReport = await runBench(tokenizers, others, [], runOptions, progress);
 
-      const trainedBytes = counts.corpus.reduce((sum, file) => sum + file.bytes, 0);
+      // 3. Print.
       process.stdout.write(
-        `${chalk.bold('toksmith demo')}: char vocabulary of ${loaded.pieces.length} ids trained on ${trainFiles.length} files ` +
-          `(${(trainedBytes / 1e6).toFixed(2)} MB) in ${trainMs} ms, saved as ${vocabPath}\n\n`,
+        `${chalk.bold('toksmith demo')}: trained ${tokenizers.map((tokenizer) => `${tokenizer.name} (${tokenizer.vocabSize} ids)`).join(', ')} ` +
+          `on ${trainFiles.length} sample files in ${trainSeconds.toFixed(1)} s${options.outDir === undefined ? '' : `, saved in ${outDir}`}\n\n`,
       );
-      process.stdout.write(renderTable(rows));
+      const tableOptions = { figures: TABLE_FIGURES, compact: true };
+      process.stdout.write(renderTerminalReport(turkishReport, undefined, [], tableOptions) + '\n');
+      process.stdout.write(renderTerminalReport(otherReport, undefined, [], tableOptions));
     } finally {
       if (options.outDir === undefined) rmSync(outDir, { recursive: true, force: true });
     }
   });
   return command;
-}
-
-function renderTable(rows: Row[]): string {
-  const titles = ['corpus', 'lines', 'chars', 'tokens', 'tokens/char', 'bytes/token', 'round trip'];
-  const body = rows.map((row) => [
-    row.corpus,
-    String(row.lines),
-    String(row.chars),
-    String(row.tokens),
-    (row.tokens / Math.max(1, row.chars)).toFixed(3),
-    (row.bytes / Math.max(1, row.tokens)).toFixed(3),
-    row.roundTripFailures === 0 ? 'exact' : `${row.roundTripFailures} lines differ`,
-  ]);
-  const widths = titles.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column]!.length)));
-  const format = (cells: string[]): string =>
-    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
-  return [chalk.bold(format(titles)), ...body.map(format)].join('\n') + '\n';
 }
