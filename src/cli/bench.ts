@@ -10,9 +10,11 @@ import { DEFAULT_RENYI_ALPHA } from '../../bench/metrics/renyi-efficiency.js';
 import { compareReports, describeCrossing, findCrossings, parseFailOn, readPreviousReport, type FailRule } from '../../bench/report/compare.js';
 import { renderCsvReport } from '../../bench/report/csv.js';
 import { renderJsonReport } from '../../bench/report/json.js';
+import { renderHtmlReport, type TokenLengthDistribution } from '../../bench/report/html.js';
 import { renderMarkdownReport } from '../../bench/report/markdown.js';
 import { renderTerminalReport } from '../../bench/report/table.js';
 import { runBench, type CorpusInput, type TermListInput } from '../../bench/runner.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import { parseInvalidPolicy, resolveInputs, type InvalidPolicy } from '../corpus.js';
 import { ToksmithError, UsageError } from '../errors.js';
 import { loadTokenizer, defaultTokenizerName, type LoadedTokenizer } from '../tokenizer-loader.js';
@@ -44,6 +46,7 @@ interface BenchOptions extends ProgressOptions {
   compareTo?: string;
   failOn?: string[];
   onInvalid: InvalidPolicy;
+  html?: string;
 }
 
 /**
@@ -153,6 +156,17 @@ function checkUsage(options: BenchOptions): FailRule[] {
   return rules;
 }
 
+/** Counts a tokenizer's pieces, specials left out, by length in characters. */
+function tokenLengthDistribution(tokenizer: LoadedTokenizer): TokenLengthDistribution {
+  const counts = new Map<number, number>();
+  for (let id = 0; id < tokenizer.vocabSize; id++) {
+    if (tokenizer.isSpecial(id)) continue;
+    const length = [...tokenizer.tokenText(id)].length;
+    counts.set(length, (counts.get(length) ?? 0) + 1);
+  }
+  return { tokenizer: tokenizer.name, counts: [...counts].sort((a, b) => a[0] - b[0]) };
+}
+
 export function benchCommand(): Command {
   const command = new Command('bench')
     .summary('compare tokenizers on corpora: compression, %TR and %Pure, domain terms, speed')
@@ -173,6 +187,7 @@ export function benchCommand(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(BENCH_FORMATS).default('table'))
     .option('-o, --output <file>', 'write the report to this file instead of stdout')
     .option('--compare-to <file>', 'earlier JSON report: print each figure\'s change, pairing by tokenizer and corpus name')
+    .option('--html <file>', 'also write a self-contained HTML report with charts (tokens per char, %TR and %Pure, piece lengths, changes)')
     .option('--fail-on <rule>', "exit with code 4 when a change crosses a threshold KEY>N or KEY<N (N signed, % for relative), e.g. 'tokens>+1%' or 'trPercent<-0.5' (repeatable)", collect)
     .option('--on-invalid <policy>', 'what to do with invalid UTF-8: error, replace or skip the line', parseInvalidPolicy, 'error')
     .addHelpText('after', '\nExit codes: 0 success, 1 bad input, 2 usage error, 4 a --fail-on threshold was crossed.');
@@ -226,6 +241,10 @@ export function benchCommand(): Command {
     } catch (error) {
       output.abort();
       throw error;
+    }
+
+    if (options.html !== undefined) {
+      writeFileAtomic(options.html, renderHtmlReport({ report, tokenLengths: tokenizers.map(tokenLengthDistribution), comparison }));
     }
 
     if (crossings.length > 0) {

@@ -4,7 +4,7 @@
 
 import { Command } from 'commander';
 import { ToksmithError } from '../errors.js';
-import { utf8Encoder } from '../utf8.js';
+import { lenientUtf8Decoder, utf8Encoder } from '../utf8.js';
 import { loadVocab } from '../vocab-file.js';
 import { countKinds, PieceKind, pieceLabel, type Vocab } from '../vocab.js';
 import { collect, parsePositiveInteger } from './common.js';
@@ -12,6 +12,7 @@ import { displayPiece } from './encode.js';
 
 interface InspectOptions {
   json?: boolean;
+  histogram?: boolean;
   id?: string[];
   piece?: string[];
   top: number;
@@ -79,6 +80,34 @@ function summary(vocab: Vocab): Record<string, unknown> {
   };
 }
 
+/** Counts learned pieces by length in characters; an invalid UTF-8 sequence counts as one. */
+export function pieceLengthCounts(vocab: Vocab): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (let id = 0; id < vocab.pieces.length; id++) {
+    if (vocab.kinds[id] !== PieceKind.normal) continue;
+    const length = [...lenientUtf8Decoder.decode(vocab.pieces[id])].length;
+    counts.set(length, (counts.get(length) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Draws the piece-length distribution as horizontal bars, one row per length. */
+function renderHistogram(vocab: Vocab, width = 50): string {
+  const counts = pieceLengthCounts(vocab);
+  if (counts.size === 0) return 'no learned pieces\n';
+  const lengths = [...counts.keys()].sort((a, b) => a - b);
+  const maxCount = Math.max(...counts.values());
+  const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
+  const countWidth = String(maxCount).length;
+  const rows = ['chars  ' + 'pieces'.padStart(countWidth) + '  share'];
+  for (let length = lengths[0]!; length <= lengths.at(-1)!; length++) {
+    const count = counts.get(length) ?? 0;
+    const bar = '█'.repeat(Math.round((count / maxCount) * width)) || (count > 0 ? '▏' : '');
+    rows.push(`${String(length).padStart(5)}  ${String(count).padStart(countWidth)}  ${((100 * count) / total).toFixed(1).padStart(5)}%  ${bar}`);
+  }
+  return rows.join('\n') + '\n';
+}
+
 function printText(vocab: Vocab, options: InspectOptions, lookups: Record<string, unknown>[]): string {
   const info = summary(vocab);
   const kinds = countKinds(vocab);
@@ -113,6 +142,7 @@ export function inspectCommand(): Command {
     .option('--json', 'print everything, every piece included, as JSON')
     .option('--id <id>', 'look up an id (repeatable)', collect)
     .option('--piece <text>', 'look up a piece; ▁ may stand for a space (repeatable)', collect)
+    .option('--histogram', 'print the distribution of learned piece lengths (in characters) as a bar chart')
     .option('--top <n>', 'number of longest pieces to list', parsePositiveInteger('--top'), 10)
     .action((path: string, options: InspectOptions) => {
       const vocab = loadVocab(path);
@@ -126,6 +156,10 @@ export function inspectCommand(): Command {
           ...(vocab.merges === undefined ? {} : { mergeList: Array.from({ length: vocab.merges.length / 2 }, (_, rank) => [vocab.merges![2 * rank], vocab.merges![2 * rank + 1]]) }),
         };
         process.stdout.write(JSON.stringify(document, null, 2) + '\n');
+        return;
+      }
+      if (options.histogram) {
+        process.stdout.write(renderHistogram(vocab));
         return;
       }
       process.stdout.write(printText(vocab, options, lookups));

@@ -11,6 +11,7 @@ import { decodeCommand } from './decode.js';
 import { demoCommand } from './demo.js';
 import { encodeCommand } from './encode.js';
 import { inspectCommand } from './inspect.js';
+import { showCommand } from './show.js';
 import { trainCommand } from './train.js';
 
 function buildProgram(): Command {
@@ -19,7 +20,7 @@ function buildProgram(): Command {
     .version(TOKSMITH_VERSION, '-V, --version', 'print the toksmith version')
     .helpOption('-h, --help', 'show help for a command')
     .addHelpText('after', '\nExit codes: 0 success, 1 bad input or data, 2 usage error, 3 internal error, 4 bench --fail-on threshold crossed.');
-  for (const command of [trainCommand(), encodeCommand(), decodeCommand(), inspectCommand(), countCommand(), benchCommand(), demoCommand()]) {
+  for (const command of [trainCommand(), encodeCommand(), decodeCommand(), inspectCommand(), countCommand(), benchCommand(), showCommand(), demoCommand()]) {
     program.addCommand(command);
   }
   // Every subcommand reports usage errors through the same handler with exit code 2.
