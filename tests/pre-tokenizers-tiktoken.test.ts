@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { get_encoding, type Tiktoken } from 'tiktoken';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPreTokenizer, DEFAULT_CHUNK_CHARS, splitIntoChunks, type PreTokenizerName } from '../src/pre-tokenizers.js';
-import { mulberry32 } from '../trainers/bpe/pre-token-counting.js';
+import { mulberry32 } from '../src/random.js';
 
 function split(type: PreTokenizerName, text: string): string[] {
   const ranges: number[] = [];

@@ -5,7 +5,8 @@ import { Command, Option } from 'commander';
 import { parseInvalidPolicy, readDocuments, readLineBatches, resolveInputs, type InvalidPolicy } from '../corpus.js';
 import { Encoder, type Encoding } from '../encoder.js';
 import { UsageError } from '../errors.js';
-import { seededRandom, hasScores } from '../segment/viterbi.js';
+import { mulberry32 } from '../random.js';
+import { hasScores } from '../segment/viterbi.js';
 import { ViterbiEncoder } from '../segment/viterbi-encode.js';
 import { loadVocab } from '../vocab-file.js';
 import { displayBytes } from '../utf8.js';
@@ -93,7 +94,7 @@ function chooseLineEncoder(options: EncodeOptions, vocab: Vocab, encoder: Encode
   }
   const viterbi = new ViterbiEncoder(vocab);
   if (options.sample === true) {
-    const random = seededRandom(options.seed);
+    const random = mulberry32(options.seed);
     return (text, formatter) => formatter.line({ ids: viterbi.sample(text, options.alpha, random) }) + '\n';
   }
   const k = options.nbest!;

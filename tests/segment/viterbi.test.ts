@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Encoder } from '../../src/encoder.js';
 import { ViterbiEncoder } from '../../src/segment/viterbi-encode.js';
-import { seededRandom, UNKNOWN_PENALTY } from '../../src/segment/viterbi.js';
+import { mulberry32 } from '../../src/random.js';
+import { UNKNOWN_PENALTY } from '../../src/segment/viterbi.js';
 import { PieceKind, type Vocab } from '../../src/vocab.js';
 
 const utf8 = new TextEncoder();
@@ -144,7 +145,7 @@ describe('ViterbiEncoder.sample', () => {
 
   it('repeats with the same seed', () => {
     const draw = (seed: number): string[] => {
-      const random = seededRandom(seed);
+      const random = mulberry32(seed);
       const sampler = new ViterbiEncoder(vocab);
       return Array.from({ length: 20 }, () => sampler.sample('ababab', 0.5, random).join(' '));
     };
@@ -153,7 +154,7 @@ describe('ViterbiEncoder.sample', () => {
   });
 
   it('decodes to the text', () => {
-    const random = seededRandom(1);
+    const random = mulberry32(1);
     const sampler = new ViterbiEncoder(vocab);
     const encoder = new Encoder(vocab, 'viterbi');
     for (let k = 0; k < 50; k++) expect(new TextDecoder().decode(encoder.decode(sampler.sample('abxab', 0.2, random)))).toBe('abxab');
@@ -162,7 +163,7 @@ describe('ViterbiEncoder.sample', () => {
   it('follows the path probabilities', () => {
     // "ab" alone scores -1; "a" + "b" scores -4. With alpha 1 the split has probability
     // e^-4 / (e^-1 + e^-4) ≈ 0.047.
-    const random = seededRandom(3);
+    const random = mulberry32(3);
     const sampler = new ViterbiEncoder(scoredVocab([
       ['a', -2],
       ['b', -2],

@@ -5,7 +5,7 @@ import { forget, RewardPool } from '../../trainers/lib/forgetter.js';
 import { MoveResult, RankedLexicon } from '../../trainers/lib/lexicon.js';
 import { Memorizer } from '../../trainers/lib/memorizer.js';
 import { ProbationPool } from '../../trainers/lib/probation.js';
-import { SeededRandom } from '../../trainers/lib/random.js';
+import { SeededRandom } from '../../src/random.js';
 import { Reader } from '../../trainers/lib/reading.js';
 
 const utf8 = new TextEncoder();

@@ -11,6 +11,7 @@ import { ToksmithError } from '../../src/errors.js';
 import { createNormalizer, type NormalizerName } from '../../src/normalizers.js';
 import { createPreTokenizer, DEFAULT_CHUNK_CHARS, splitIntoChunks, type PreTokenizerSpec } from '../../src/pre-tokenizers.js';
 import type { Progress } from '../../src/progress.js';
+import { mulberry32 } from '../../src/random.js';
 import { CountTable } from '../counting.js';
 
 export const PRE_TOKEN_UNIT = 'pre-tokens';
@@ -234,16 +235,4 @@ function hashString(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return hash >>> 0;
-}
-
-/** Mulberry32: a small seeded generator of numbers in [0, 1); not for cryptography. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -11,7 +11,7 @@ import type { LongestMatch, PendingEvaluations } from './evaluation.js';
 import type { RankedLexicon } from './lexicon.js';
 import { Memorizer, type SentenceView } from './memorizer.js';
 import type { ProbationPool } from './probation.js';
-import type { SeededRandom } from './random.js';
+import type { SeededRandom } from '../../src/random.js';
 
 /** Reads lines into the lexicon; one instance serves a whole training run. */
 export class Reader implements LongestMatch, SentenceView {

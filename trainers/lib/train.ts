@@ -36,7 +36,7 @@ import { countCharacters, Memorizer } from './memorizer.js';
 import { MAX_STEPS, type LibTrainerOptions } from './options.js';
 import { ProbationPool } from './probation.js';
 import { forEachPreToken, Reader } from './reading.js';
-import { SeededRandom } from './random.js';
+import { SeededRandom } from '../../src/random.js';
 
 /** Held-out lines: 1% of the distinct lines, at most this many, when there are at least 1,000. */
 const HELD_OUT_MAX_LINES = 500;

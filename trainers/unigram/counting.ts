@@ -6,7 +6,7 @@ import type { LineBatch } from '../../src/corpus.js';
 import { createNormalizer, type NormalizerName } from '../../src/normalizers.js';
 import { createPreTokenizer, type PreTokenizerSpec } from '../../src/pre-tokenizers.js';
 import type { Progress } from '../../src/progress.js';
-import { seededRandom } from '../../src/segment/viterbi.js';
+import { mulberry32 } from '../../src/random.js';
 import { CountTable } from '../counting.js';
 
 /** Unit name of pre-token counts in `.counts` files. */
@@ -45,7 +45,7 @@ export async function countPreTokens(batches: AsyncIterable<LineBatch>, options:
   }
 
   // Reservoir sampling (Vitter's algorithm R) over non-empty lines.
-  const random = seededRandom(options.seed);
+  const random = mulberry32(options.seed);
   const reservoir: string[] = [];
   let seen = 0;
   for await (const batch of batches) {
