@@ -6,7 +6,10 @@
 import { invariant } from './errors.js';
 import type { NormalizerName } from './normalizers.js';
 import type { PreTokenizerSpec } from './pre-tokenizers.js';
-import { bytePieceName } from './utf8.js';
+import { bytePieceName, utf8Encoder } from './utf8.js';
+
+/** Text of the unknown piece. */
+export const UNKNOWN_PIECE = '<unk>';
 
 export const ALGORITHMS = ['char', 'bpe', 'unigram', 'lib'] as const;
 export type Algorithm = (typeof ALGORITHMS)[number];
@@ -138,6 +141,26 @@ export function countKinds(vocab: Vocab): Record<keyof typeof PieceKind, number>
     else counts.normal++;
   }
   return counts;
+}
+
+/**
+ * Returns the pieces that vocabularies with an unknown piece start with, in id order: `<unk>`,
+ * the special tokens as given, then the 256 byte-fallback pieces when `byteFallback` is set.
+ */
+export function reservedPieces(specials: readonly string[], byteFallback: boolean): { pieces: Uint8Array[]; kinds: number[] } {
+  const pieces: Uint8Array[] = [utf8Encoder.encode(UNKNOWN_PIECE)];
+  const kinds: number[] = [PieceKind.unknown];
+  for (const special of specials) {
+    pieces.push(utf8Encoder.encode(special));
+    kinds.push(PieceKind.special);
+  }
+  if (byteFallback) {
+    for (let byte = 0; byte < 256; byte++) {
+      pieces.push(Uint8Array.of(byte));
+      kinds.push(PieceKind.byte);
+    }
+  }
+  return { pieces, kinds };
 }
 
 /** Number of ids that every vocabulary reserves before learned pieces: unknown, specials, bytes. */

@@ -9,7 +9,7 @@ import { createNormalizer, type NormalizerName } from '../src/normalizers.js';
 import { createPreTokenizer, type PreTokenizerSpec } from '../src/pre-tokenizers.js';
 import type { Progress } from '../src/progress.js';
 import { utf8Encoder } from '../src/utf8.js';
-import { PieceKind, reservedPieceCount, type Vocab } from '../src/vocab.js';
+import { PieceKind, reservedPieceCount, reservedPieces, UNKNOWN_PIECE, type Vocab } from '../src/vocab.js';
 import { CountTable } from './counting.js';
 
 export interface CharTrainerOptions {
@@ -25,7 +25,6 @@ export interface CharTrainerOptions {
   preTokenizer: PreTokenizerSpec;
 }
 
-export const UNKNOWN_PIECE = '<unk>';
 
 /** Checks that the options leave room for at least one character; throws a usage error if not. */
 export function checkCharOptions(options: CharTrainerOptions): void {
@@ -107,18 +106,7 @@ export function trainCharVocab(counts: CountTable, options: CharTrainerOptions, 
   }
 
   // 1. Reserved pieces: <unk>, specials, bytes.
-  const pieces: Uint8Array[] = [utf8Encoder.encode(UNKNOWN_PIECE)];
-  const kinds: number[] = [PieceKind.unknown];
-  for (const special of options.specials) {
-    pieces.push(utf8Encoder.encode(special));
-    kinds.push(PieceKind.special);
-  }
-  if (options.byteFallback) {
-    for (let byte = 0; byte < 256; byte++) {
-      pieces.push(Uint8Array.of(byte));
-      kinds.push(PieceKind.byte);
-    }
-  }
+  const { pieces, kinds } = reservedPieces(options.specials, options.byteFallback);
 
   // 2. Characters by frequency until the coverage is reached or the vocabulary is full.
   progress?.start('select', counts.counts.size, 'chars');

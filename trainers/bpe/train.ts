@@ -8,7 +8,7 @@ import { ToksmithError } from '../../src/errors.js';
 import type { Progress } from '../../src/progress.js';
 import { utf8Encoder } from '../../src/utf8.js';
 import { PieceKind, type Vocab } from '../../src/vocab.js';
-import { UNKNOWN_PIECE } from '../char.js';
+import { UNKNOWN_PIECE } from '../../src/vocab.js';
 import type { CountTable } from '../counting.js';
 import { selectCharacterAlphabet } from './alphabet.js';
 import { learnMerges, type SymbolCorpus } from './merge-loop.js';

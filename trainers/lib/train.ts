@@ -25,8 +25,7 @@ import { createPreTokenizer, type PreTokenizer } from '../../src/pre-tokenizers.
 import { silentProgress, type Progress } from '../../src/progress.js';
 import { TwoPathParser } from '../../src/segment/lib.js';
 import { utf8Encoder } from '../../src/utf8.js';
-import { PieceKind, type Vocab } from '../../src/vocab.js';
-import { UNKNOWN_PIECE } from '../char.js';
+import { PieceKind, reservedPieces, type Vocab } from '../../src/vocab.js';
 import { compareCodePoints, type CountTable } from '../counting.js';
 import { LINES_UNIT } from './count.js';
 import { PendingEvaluations } from './evaluation.js';
@@ -289,18 +288,7 @@ function finalVocabSlots(lexicon: RankedLexicon, probation: ProbationPool, budge
 }
 
 function buildVocab(lexicon: RankedLexicon, slots: readonly number[], counts: CountTable, options: LibTrainerOptions): Vocab {
-  const pieces: Uint8Array[] = [utf8Encoder.encode(UNKNOWN_PIECE)];
-  const kinds: number[] = [PieceKind.unknown];
-  for (const special of options.specials) {
-    pieces.push(utf8Encoder.encode(special));
-    kinds.push(PieceKind.special);
-  }
-  if (options.byteFallback) {
-    for (let byte = 0; byte < 256; byte++) {
-      pieces.push(Uint8Array.of(byte));
-      kinds.push(PieceKind.byte);
-    }
-  }
+  const { pieces, kinds } = reservedPieces(options.specials, options.byteFallback);
   const firstUnitId = pieces.length;
   for (const slot of slots) {
     pieces.push(lexicon.pieces[slot]!);

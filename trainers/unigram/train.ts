@@ -6,8 +6,7 @@
 import { ToksmithError } from '../../src/errors.js';
 import type { Progress } from '../../src/progress.js';
 import { utf8ByteLength, utf8Encoder } from '../../src/utf8.js';
-import { PieceKind, reservedPieceCount, type Vocab } from '../../src/vocab.js';
-import { UNKNOWN_PIECE } from '../char.js';
+import { PieceKind, reservedPieceCount, reservedPieces, type Vocab } from '../../src/vocab.js';
 import { compareCodePoints, type CountTable } from '../counting.js';
 import { buildCharacterTable, chooseRequiredCharacters } from './characters.js';
 import { PRE_TOKEN_UNIT } from './counting.js';
@@ -229,21 +228,8 @@ interface TrainingFigures {
 
 /** Lays out ids as SentencePiece does: <unk>, specials, byte pieces, then pieces by score. */
 function buildVocab(final: [string, number][], options: UnigramTrainerOptions, figures: TrainingFigures): Vocab {
-  const pieces: Uint8Array[] = [utf8Encoder.encode(UNKNOWN_PIECE)];
-  const kinds: number[] = [PieceKind.unknown];
-  const scores: number[] = [0];
-  for (const special of options.specials) {
-    pieces.push(utf8Encoder.encode(special));
-    kinds.push(PieceKind.special);
-    scores.push(0);
-  }
-  if (options.byteFallback) {
-    for (let byte = 0; byte < 256; byte++) {
-      pieces.push(Uint8Array.of(byte));
-      kinds.push(PieceKind.byte);
-      scores.push(0);
-    }
-  }
+  const { pieces, kinds } = reservedPieces(options.specials, options.byteFallback);
+  const scores: number[] = new Array<number>(pieces.length).fill(0);
   for (const [piece, score] of final) {
     pieces.push(utf8Encoder.encode(piece));
     kinds.push(PieceKind.normal);
