@@ -43,7 +43,7 @@ export interface LoadedTokenizer {
 export interface TokenizerReader {
   /** Short format description for error messages, such as `.tok (toksmith vocabulary)`. */
   format: string;
-  /** Returns true when this reader handles `path`; `head` holds the file's first bytes. */
+  /** Returns true when this reader handles `path`; `head` contains the file's first bytes. */
   accepts(path: string, head: Uint8Array): boolean;
   load(path: string, name: string, options: LoadTokenizerOptions): LoadedTokenizer;
 }

@@ -1,5 +1,5 @@
 // Progress on stderr for the CLI: a redrawn bar on a terminal, throttled key=value lines
-// otherwise, JSON lines with --progress json, nothing with --quiet. Stdout never sees it.
+// otherwise, JSON lines with --progress json, nothing with --quiet. Nothing goes to stdout.
 
 import type { Progress, ProgressFields } from '../progress.js';
 
