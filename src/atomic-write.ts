@@ -1,7 +1,7 @@
 // Atomic file output: everything is written to a temporary file beside the target and renamed
 // over it only when complete, so an interrupted or failed run leaves the earlier file intact.
 
-import { createWriteStream, openSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, renameSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ToksmithError } from './errors.js';
@@ -10,8 +10,35 @@ function temporaryPath(target: string): string {
   return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
+/**
+ * Checks that `target` can be an output file: not a directory, in a folder that exists.
+ * Commands call this before any work, so a bad -o fails at once.
+ */
+export function checkOutputPath(target: string, flag = '-o'): void {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(target).isDirectory();
+  } catch {
+    // A missing target is normal: it is about to be created.
+  }
+  if (isDirectory) {
+    throw new ToksmithError(`${flag} ${target}: is a directory`, { hint: `pass a file path for ${flag}` });
+  }
+  const folder = dirname(target);
+  let folderExists = false;
+  try {
+    folderExists = statSync(folder).isDirectory();
+  } catch {
+    folderExists = false;
+  }
+  if (!folderExists) {
+    throw new ToksmithError(`${flag} ${target}: folder ${folder} not found`, { hint: 'create the folder first or pass another path' });
+  }
+}
+
 /** Writes `contents` to `target` through a temporary file and a rename. */
 export function writeFileAtomic(target: string, contents: Uint8Array | string): void {
+  checkOutputPath(target, 'output');
   const temporary = temporaryPath(target);
   try {
     writeFileSync(temporary, contents);
@@ -36,6 +63,7 @@ export interface AtomicStream {
 
 /** Opens a streamed output that replaces `target` only when committed. */
 export function openAtomicStream(target: string): AtomicStream {
+  checkOutputPath(target, 'output');
   const temporary = temporaryPath(target);
   let fd: number;
   try {
@@ -66,7 +94,12 @@ export function openAtomicStream(target: string): AtomicStream {
           cause: failure,
         });
       }
-      renameSync(temporary, target);
+      try {
+        renameSync(temporary, target);
+      } catch (error) {
+        rmSync(temporary, { force: true });
+        throw new ToksmithError(`cannot write ${target}: ${(error as Error).message}`, { hint: 'check that the path is a writable file', cause: error });
+      }
     },
     abort() {
       stream.destroy();

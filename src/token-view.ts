@@ -1,7 +1,7 @@
 // Renders a segmentation for people: each token with an alternating background colour,
 // whitespace inside tokens made visible, byte-fallback pieces as <0xNN>, and optionally the ids
-// under the pieces. Colour is whatever the given chalk instance allows, so the same text
-// comes out with colour on or off, only without the ANSI codes.
+// under the pieces. Colour is whatever the given chalk instance allows; without colour, tokens
+// are separated by single spaces instead.
 
 import type { ChalkInstance } from 'chalk';
 import { displayBytes } from './utf8.js';
@@ -48,6 +48,8 @@ export function renderTokens(vocab: Vocab, ids: readonly number[], chalk: ChalkI
       if (partIndex > 0) flush();
       if (part === '') return;
       if (!withIds) {
+        // Without colour, a space marks each token boundary; spaces inside tokens show as ▁.
+        if (chalk.level === 0 && pieceLine !== '') pieceLine += ' ';
         pieceLine += paint(part);
         return;
       }

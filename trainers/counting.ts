@@ -95,10 +95,9 @@ export function loadCounts(path: string): CountTable {
   try {
     file = readFileSync(path);
   } catch (error) {
-    throw new ToksmithError(`${path}: cannot read counts file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      hint: 'check the path',
-      cause: error,
-    });
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'counts file not found' : code === 'EISDIR' ? 'is a directory, not a counts file' : `cannot read counts file: ${(error as Error).message}`;
+    throw new ToksmithError(`${path}: ${reason}`, { hint: 'pass a file written by toksmith count or train --save-counts', cause: error });
   }
   if (new TextDecoder().decode(file.subarray(0, 8)) !== COUNTS_MAGIC) {
     throw new ToksmithError(`${path}: not a toksmith counts file (no '${COUNTS_MAGIC}' header)`, {

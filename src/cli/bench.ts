@@ -14,7 +14,7 @@ import { renderHtmlReport, type TokenLengthDistribution } from '../../bench/repo
 import { renderMarkdownReport } from '../../bench/report/markdown.js';
 import { renderTerminalReport } from '../../bench/report/table.js';
 import { runBench, type CorpusInput, type TermListInput } from '../../bench/runner.js';
-import { writeFileAtomic } from '../atomic-write.js';
+import { checkOutputPath, writeFileAtomic } from '../atomic-write.js';
 import { parseInvalidPolicy, resolveInputs, type InvalidPolicy } from '../corpus.js';
 import { ToksmithError, UsageError } from '../errors.js';
 import { loadTokenizer, defaultTokenizerName, type LoadedTokenizer } from '../tokenizer-loader.js';
@@ -196,6 +196,8 @@ export function benchCommand(): Command {
   command.action(async (options: BenchOptions) => {
     const progress = progressFor(options);
     const rules = checkUsage(options);
+    if (options.output !== undefined && options.output !== '-') checkOutputPath(options.output, '-o');
+    if (options.html !== undefined) checkOutputPath(options.html, '--html');
 
     // 1. Load everything that can fail before the long run starts.
     const previous = options.compareTo === undefined ? undefined : readPreviousReport(options.compareTo);

@@ -3,8 +3,9 @@
 
 import { Command } from 'commander';
 import { saveCounts } from '../../trainers/counting.js';
+import { checkOutputPath } from '../atomic-write.js';
 import { progressFor } from './common.js';
-import { addCountingOptions, gatherCounts, prepareTraining, type TrainCommandOptions } from './train-options.js';
+import { addCountingOptions, checkTrainerFlags, explicitOptions, gatherCounts, prepareTraining, type TrainCommandOptions } from './train-options.js';
 
 export function countCommand(): Command {
   const command = new Command('count')
@@ -13,10 +14,12 @@ export function countCommand(): Command {
     .argument('[input...]', 'text files, globs or - for stdin (default: stdin)')
     .requiredOption('-o, --output <file>', 'counts file to write (.counts)');
   addCountingOptions(command);
-  command.action(async (inputs: string[], options: TrainCommandOptions & { output: string }) => {
+  command.action(async (inputs: string[], options: TrainCommandOptions & { output: string }, self: Command) => {
     const progress = progressFor(options);
+    checkOutputPath(options.output, '-o');
     const { trainer, common } = prepareTraining(options);
-    const counts = await gatherCounts(inputs, options, trainer, common, progress);
+    checkTrainerFlags(self, options.model);
+    const counts = await gatherCounts(inputs, options, trainer, common, progress, explicitOptions(self));
     saveCounts(counts, options.output);
     progress.notice(`wrote ${options.output}: ${counts.counts.size} distinct ${counts.settings.unit}, total ${counts.total()}`);
   });

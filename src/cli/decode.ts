@@ -3,6 +3,7 @@
 // Lines may also be the JSON objects of `encode --format jsonl`.
 
 import { Command } from 'commander';
+import { checkOutputPath } from '../atomic-write.js';
 import { readLineBatches, resolveInputs } from '../corpus.js';
 import { Decoder } from '../encoder.js';
 import { ToksmithError } from '../errors.js';
@@ -41,7 +42,7 @@ export function parseIdLine(line: string, where: string, vocabSize: number): num
     const id = typeof field === 'number' ? field : /^\d+$/.test(String(field)) ? Number(field) : NaN;
     if (!Number.isInteger(id) || id < 0 || id >= vocabSize) {
       throw new ToksmithError(`${where}: invalid id '${String(field)}' (token ${index + 1}); ids run from 0 to ${vocabSize - 1}`, {
-        hint: 'decode with the vocabulary that produced the ids',
+        hint: 'decode reads the ids or jsonl output of encode, made with the same vocabulary',
       });
     }
     return id;
@@ -84,6 +85,7 @@ export function decodeCommand(): Command {
 
   command.action(async (inputs: string[], options: DecodeOptions) => {
     const progress = progressFor(options);
+    if (options.output !== undefined && options.output !== '-') checkOutputPath(options.output, '-o');
     const vocab = loadVocab(options.vocab);
     const decoder = new Decoder(vocab);
     const sources = await resolveInputs(inputs.length === 0 ? ['-'] : inputs, stdinSource());

@@ -2,6 +2,7 @@
 // (--document), and print ids, pieces, JSON lines with offsets, or token counts.
 
 import { Command, Option } from 'commander';
+import { checkOutputPath } from '../atomic-write.js';
 import { parseInvalidPolicy, readDocuments, readLineBatches, resolveInputs, type InvalidPolicy } from '../corpus.js';
 import { Encoder, type Encoding } from '../encoder.js';
 import { UsageError } from '../errors.js';
@@ -30,11 +31,14 @@ interface EncodeOptions extends ProgressOptions {
 }
 
 /**
- * Formats a piece for the `pieces` format: a space shows as ▁, LF and CR as <0x0A> and <0x0D>
- * so each line or document stays on one output line, and bytes that are not valid UTF-8 as <0xNN>.
+ * Formats a piece for the `pieces` format: a space shows as ▁, control characters (LF and CR
+ * among them, so each line or document stays on one output line) and bytes that are not valid
+ * UTF-8 as <0xNN>.
  */
 export function displayPiece(bytes: Uint8Array): string {
-  return displayBytes(bytes).replace(/ /g, '\u2581').replace(/\n/g, '<0x0A>').replace(/\r/g, '<0x0D>');
+  return displayBytes(bytes)
+    .replace(/ /g, '\u2581')
+    .replace(/[\x00-\x1f\x7f]/g, (control) => `<0x${control.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}>`);
 }
 
 /** Formats encodings in one of the output formats, caching piece labels. */
@@ -129,8 +133,14 @@ export function encodeCommand(): Command {
     .option('--seed <n>', 'random seed of --sample; equal seeds give equal output', parseNumberIn('--seed', 0, 2 ** 32 - 1), 0);
   for (const option of progressOptions()) command.addOption(option);
 
-  command.action(async (inputs: string[], options: EncodeOptions) => {
+  command.action(async (inputs: string[], options: EncodeOptions, self: Command) => {
     const progress = progressFor(options);
+    for (const flag of ['alpha', 'seed'] as const) {
+      if (self.getOptionValueSource(flag) === 'cli' && options.sample !== true) {
+        throw new UsageError(`--${flag} applies only with --sample`, 'add --sample or drop the option');
+      }
+    }
+    if (options.output !== undefined && options.output !== '-') checkOutputPath(options.output, '-o');
     const vocab = loadVocab(options.vocab);
     const encoder = new Encoder(vocab, options.method ?? vocab.defaultMethod);
     const encodeText = chooseLineEncoder(options, vocab, encoder);

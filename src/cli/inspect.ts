@@ -3,7 +3,7 @@
 // every piece included, as one JSON document.
 
 import { Command } from 'commander';
-import { ToksmithError } from '../errors.js';
+import { ToksmithError, UsageError } from '../errors.js';
 import { lenientUtf8Decoder, utf8Encoder } from '../utf8.js';
 import { loadVocab } from '../vocab-file.js';
 import { countKinds, PieceKind, pieceLabel, type Vocab } from '../vocab.js';
@@ -21,11 +21,29 @@ interface InspectOptions {
 const KIND_NAMES = ['normal', 'special', 'unknown', 'byte'] as const;
 
 function lookupId(vocab: Vocab, value: string): Record<string, unknown> {
+  if (!/^\d+$/.test(value)) throw new UsageError(`invalid --id '${value}'`, 'use a whole number');
   const id = Number(value);
-  if (!/^\d+$/.test(value) || id >= vocab.pieces.length) {
-    throw new ToksmithError(`no id '${value}' in this vocabulary (ids run from 0 to ${vocab.pieces.length - 1})`);
+  if (id >= vocab.kinds.length) {
+    throw new ToksmithError(`no id ${value} in this vocabulary (ids run from 0 to ${vocab.kinds.length - 1})`);
   }
   return describePiece(vocab, id);
+}
+
+/** Looks up every requested id and piece; failures are collected so the others still print. */
+function lookupAll(vocab: Vocab, options: InspectOptions): { found: Record<string, unknown>[]; missing: string[] } {
+  const found: Record<string, unknown>[] = [];
+  const missing: string[] = [];
+  const attempt = (lookup: () => Record<string, unknown>): void => {
+    try {
+      found.push(lookup());
+    } catch (error) {
+      if (!(error instanceof ToksmithError) || error instanceof UsageError) throw error;
+      missing.push(error.message);
+    }
+  };
+  for (const id of options.id ?? []) attempt(() => lookupId(vocab, id));
+  for (const piece of options.piece ?? []) attempt(() => lookupPiece(vocab, piece));
+  return { found, missing };
 }
 
 function lookupPiece(vocab: Vocab, text: string): Record<string, unknown> {
@@ -113,7 +131,7 @@ function printText(vocab: Vocab, options: InspectOptions, lookups: Record<string
   const kinds = countKinds(vocab);
   const lines = [
     `algorithm        ${vocab.algorithm}`,
-    `vocab size       ${vocab.pieces.length} (${kinds.normal} learned, ${kinds.byte} byte, ${kinds.special} special, ${kinds.unknown} unknown)`,
+    `vocab size       ${vocab.kinds.length} (${kinds.normal} normal, ${kinds.byte} byte-fallback, ${kinds.special} special, ${kinds.unknown} unknown)`,
     `specials         ${(info.specials as { id: number; piece: string }[]).map((s) => `${s.piece}=${s.id}`).join(' ') || '(none)'}`,
     `normalizer       ${vocab.normalizer}`,
     `pre-tokenizer    ${vocab.preTokenizer.type}${vocab.preTokenizer.type === 'metaspace' ? ` (prefix space ${vocab.preTokenizer.prefixSpace === false ? 'off' : 'on'})` : ''}`,
@@ -127,7 +145,7 @@ function printText(vocab: Vocab, options: InspectOptions, lookups: Record<string
     for (const file of provenance.corpus) lines.push(`corpus           ${file.file} (${file.bytes} bytes, sha256 ${file.sha256.slice(0, 16)}…)`);
     for (const [key, value] of Object.entries(provenance.training ?? {})) lines.push(`training         ${key}=${value}`);
   }
-  lines.push(`longest pieces   ${longestPieces(vocab, options.top).map((id) => `${displayPiece(vocab.pieces[id]!)}=${id}`).join(' ')}`);
+  lines.push(`longest (bytes)  ${longestPieces(vocab, options.top).map((id) => `${displayPiece(vocab.pieces[id]!)}=${id}`).join(' ')}`);
   for (const lookup of lookups) {
     lines.push(`lookup           id ${lookup.id}: ${lookup.piece} (${lookup.kind}, bytes ${lookup.bytes}${lookup.score === undefined ? '' : `, score ${lookup.score}`})`);
   }
@@ -146,7 +164,11 @@ export function inspectCommand(): Command {
     .option('--top <n>', 'number of longest pieces to list', parsePositiveInteger('--top'), 10)
     .action((path: string, options: InspectOptions) => {
       const vocab = loadVocab(path);
-      const lookups = [...(options.id ?? []).map((id) => lookupId(vocab, id)), ...(options.piece ?? []).map((piece) => lookupPiece(vocab, piece))];
+      const { found: lookups, missing } = lookupAll(vocab, options);
+      const reportMissing = (): void => {
+        if (missing.length === 0) return;
+        throw new ToksmithError(missing.join('; '), { hint: 'the other lookups were printed above' });
+      };
       if (options.json) {
         const document = {
           ...summary(vocab),
@@ -156,6 +178,7 @@ export function inspectCommand(): Command {
           ...(vocab.merges === undefined ? {} : { mergeList: Array.from({ length: vocab.merges.length / 2 }, (_, rank) => [vocab.merges![2 * rank], vocab.merges![2 * rank + 1]]) }),
         };
         process.stdout.write(JSON.stringify(document, null, 2) + '\n');
+        reportMissing();
         return;
       }
       if (options.histogram) {
@@ -163,5 +186,6 @@ export function inspectCommand(): Command {
         return;
       }
       process.stdout.write(printText(vocab, options, lookups));
+      reportMissing();
     });
 }

@@ -3,7 +3,7 @@
 
 import { Chalk, supportsColor } from 'chalk';
 import { Command, Option } from 'commander';
-import { fileSource, readDocuments } from '../corpus.js';
+import { parseInvalidPolicy, readDocuments, resolveInputs, type InvalidPolicy } from '../corpus.js';
 import { Encoder } from '../encoder.js';
 import { UsageError } from '../errors.js';
 import { renderTokens } from '../token-view.js';
@@ -17,6 +17,7 @@ interface ShowOptions {
   input?: string;
   ids?: boolean;
   color?: boolean;
+  onInvalid: InvalidPolicy;
 }
 
 /** Colour level: forced by --color or --no-color, else off for NO_COLOR or when stdout is not a terminal. */
@@ -28,14 +29,14 @@ export function colorLevel(option: boolean | undefined, environment: NodeJS.Proc
   return isTerminal ? detected : 0;
 }
 
-async function readText(text: string[], input: string | undefined): Promise<string> {
+async function readText(text: string[], input: string | undefined, onInvalid: InvalidPolicy): Promise<string> {
   if (text.length > 0 && input !== undefined) {
     throw new UsageError('both TEXT and --input were given', 'pass the text as arguments or in a file, not both');
   }
   if (text.length > 0) return text.join(' ');
-  const source = input === undefined || input === '-' ? stdinSource() : fileSource(input);
+  const sources = await resolveInputs([input ?? '-'], stdinSource());
   let whole = '';
-  for await (const document of readDocuments([source])) whole += document.text;
+  for await (const document of readDocuments(sources, { onInvalid })) whole += document.text;
   return whole;
 }
 
@@ -49,12 +50,13 @@ export function showCommand(): Command {
     .option('-i, --input <file>', 'read the text from this file (- for stdin)')
     .option('--ids', 'print the ids under the pieces')
     .option('--color', 'use colour even when stdout is not a terminal')
-    .option('--no-color', 'never use colour');
+    .option('--no-color', 'never use colour (tokens are then separated by spaces)')
+    .option('--on-invalid <policy>', 'what to do with invalid UTF-8: error, or replace it with U+FFFD', parseInvalidPolicy, 'error');
 
   command.action(async (text: string[], options: ShowOptions) => {
     const chalk = new Chalk({ level: colorLevel(options.color, process.env, process.stdout.isTTY === true) });
     const vocabs = options.vocab.map((path) => ({ path, vocab: loadVocab(path) }));
-    const content = await readText(text, options.input);
+    const content = await readText(text, options.input, options.onInvalid);
     const chars = [...content].length;
     const blocks: string[] = [];
     for (const { path, vocab } of vocabs) {

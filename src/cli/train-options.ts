@@ -42,16 +42,47 @@ export function addCountingOptions(command: Command): Command {
     .option('--threads <n>', 'worker threads for counting', parsePositiveInteger('--threads'), 1);
   for (const option of progressOptions()) command.addOption(option);
 
-  // Trainer-specific options; the first trainer to declare a flag owns it.
+  // Trainer-specific options; the first trainer to declare a flag adds it, and every trainer
+  // that declares it is recorded, so a flag given for another model can be rejected.
   const flags = new Set(command.options.map((option) => option.long));
+  const commonFlags = new Set(flags);
+  const owners = new Map<string, Set<Algorithm>>();
   for (const model of availableModels()) {
     for (const option of findTrainer(model)!.cliOptions?.() ?? []) {
+      const long = option.long ?? option.flags;
+      if (commonFlags.has(option.long)) continue;
+      if (!owners.has(long)) owners.set(long, new Set());
+      owners.get(long)!.add(model);
       if (flags.has(option.long)) continue;
       flags.add(option.long);
       command.addOption(option);
     }
   }
+  FLAG_OWNERS.set(command, owners);
   return command;
+}
+
+const FLAG_OWNERS = new WeakMap<Command, Map<string, Set<Algorithm>>>();
+
+/** Names of the options given on the command line (not defaults). */
+export function explicitOptions(command: Command): Set<string> {
+  const names = new Set<string>();
+  for (const option of command.options) {
+    if (command.getOptionValueSource(option.attributeName()) === 'cli') names.add(option.attributeName());
+  }
+  return names;
+}
+
+/** Rejects trainer options given for a model whose trainer does not read them. */
+export function checkTrainerFlags(command: Command, model: Algorithm): void {
+  const owners = FLAG_OWNERS.get(command);
+  if (owners === undefined) return;
+  for (const option of command.options) {
+    const models = owners.get(option.long ?? option.flags);
+    if (models === undefined || models.has(model)) continue;
+    if (command.getOptionValueSource(option.attributeName()) !== 'cli') continue;
+    throw new UsageError(`${option.long} applies to ${[...models].join(' and ')} training, not ${model}`, `drop ${option.long} or use --model ${[...models][0]}`);
+  }
 }
 
 /** Converts command-line options into trainer options and finds the trainer. */
@@ -86,6 +117,7 @@ export async function gatherCounts(
   trainer: Trainer,
   common: CommonTrainOptions,
   progress: Progress,
+  explicit: ReadonlySet<string> = new Set(),
 ): Promise<CountTable> {
   if (options.fromCounts !== undefined) {
     if (inputs.length > 0) {
@@ -96,6 +128,14 @@ export async function gatherCounts(
       const table = loadCounts(path);
       if (merged === undefined) merged = table;
       else merged.merge(table, path);
+    }
+    // The counts fix the text settings; an explicit different one would be silently ignored.
+    const settings = merged!.settings;
+    if (explicit.has('normalizer') && options.normalizer !== settings.normalizer) {
+      throw new UsageError(`--normalizer ${options.normalizer} differs from the counts' normalizer ${settings.normalizer}`, 'drop --normalizer or recount with it');
+    }
+    if (explicit.has('preTokenizer') && options.preTokenizer !== settings.preTokenizer.type) {
+      throw new UsageError(`--pre-tokenizer ${options.preTokenizer} differs from the counts' pre-tokenizer ${settings.preTokenizer.type}`, 'drop --pre-tokenizer or recount with it');
     }
     return merged!;
   }
@@ -116,7 +156,7 @@ export async function gatherCounts(
     common,
     progress,
   );
-  if (skipped > 0) progress.notice(`skipped ${skipped} lines with invalid UTF-8 (first at ${firstSkipped})`);
+  if (skipped > 0) progress.notice(`skipped ${skipped} ${skipped === 1 ? 'line' : 'lines'} with invalid UTF-8 (first at ${firstSkipped})`);
   counts.corpus.push(...digests);
   if (counts.total() === 0) {
     throw new ToksmithError(`the corpus is empty (${sources.map((source) => source.name).join(', ')})`, {

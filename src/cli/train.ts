@@ -3,11 +3,12 @@
 
 import { Command } from 'commander';
 import { saveCounts } from '../../trainers/counting.js';
+import { checkOutputPath } from '../atomic-write.js';
 import { saveVocab } from '../vocab-file.js';
 import { TOKSMITH_VERSION } from '../version.js';
 import { countKinds } from '../vocab.js';
 import { parsePositiveInteger, progressFor } from './common.js';
-import { addCountingOptions, gatherCounts, prepareTraining, type TrainCommandOptions } from './train-options.js';
+import { addCountingOptions, checkTrainerFlags, explicitOptions, gatherCounts, prepareTraining, type TrainCommandOptions } from './train-options.js';
 
 /** Quotes a command-line argument for the provenance record when the shell would need it. */
 function shellQuote(argument: string): string {
@@ -23,10 +24,13 @@ export function trainCommand(): Command {
     .option('--vocab-size <n>', 'total number of ids, including <unk>, specials and byte pieces', parsePositiveInteger('--vocab-size'))
     .option('--save-counts <file>', 'also save the counts of the statistics step, for merging later');
   addCountingOptions(command);
-  command.action(async (inputs: string[], options: TrainCommandOptions & { output: string; saveCounts?: string }) => {
+  command.action(async (inputs: string[], options: TrainCommandOptions & { output: string; saveCounts?: string }, self: Command) => {
     const progress = progressFor(options);
+    checkOutputPath(options.output, '-o');
+    if (options.saveCounts !== undefined) checkOutputPath(options.saveCounts, '--save-counts');
     const { trainer, common } = prepareTraining(options);
-    const counts = await gatherCounts(inputs, options, trainer, common, progress);
+    checkTrainerFlags(self, options.model);
+    const counts = await gatherCounts(inputs, options, trainer, common, progress, explicitOptions(self));
     if (options.saveCounts !== undefined) saveCounts(counts, options.saveCounts);
 
     const vocab = await trainer.train(counts, common, progress);
@@ -41,7 +45,7 @@ export function trainCommand(): Command {
 
     const kinds = countKinds(vocab);
     progress.notice(
-      `wrote ${options.output}: ${vocab.pieces.length} ids (${kinds.normal} learned, ${kinds.byte} byte, ${kinds.special + kinds.unknown} special), ` +
+      `wrote ${options.output}: ${vocab.kinds.length} ids (${kinds.normal} normal, ${kinds.byte} byte-fallback, ${kinds.special + kinds.unknown} special), ` +
         `${vocab.algorithm}, default method ${vocab.defaultMethod}`,
     );
   });

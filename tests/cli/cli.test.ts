@@ -180,7 +180,7 @@ describe('bad input', () => {
     writeFileSync(bad, Buffer.concat([Buffer.from('good\n'), Buffer.from([0xff, 0x0a])]));
     const result = runCli(['train', '--model', 'char', '--on-invalid', 'skip', '-o', join(work, 'skip.tok'), bad]);
     expect(result.status).toBe(0);
-    expect(result.stderr).toMatch(/skipped 1 lines with invalid UTF-8 \(first at .*bad-skip.txt:2\)/);
+    expect(result.stderr).toMatch(/skipped 1 line with invalid UTF-8 \(first at .*bad-skip.txt:2\)/);
   });
 
   it('rejects a truncated vocabulary file', () => {
@@ -208,6 +208,26 @@ describe('bad input', () => {
 
   it('rejects an id outside the vocabulary', () => {
     expectOneLineError(runCli(['decode', '--vocab', vocabPath], { input: '5\n1 999999\n' }), 1, /-:2: invalid id '999999' \(token 2\)/);
+  });
+
+  it('rejects a directory as output', () => {
+    expectOneLineError(runCli(['encode', '--vocab', vocabPath, '-o', work], { input: 'a\n' }), 1, /-o .*: is a directory; pass a file path for -o/);
+    expectOneLineError(runCli(['train', '--model', 'char', '-o', work, corpus]), 1, /-o .*: is a directory/);
+  });
+
+  it('rejects an option of another trainer', () => {
+    expectOneLineError(runCli(['train', '--model', 'char', '--steps', '5', '-o', join(work, 'steps.tok'), corpus]), 2, /--steps applies to lib training, not char/);
+  });
+
+  it('rejects --alpha without --sample', () => {
+    expectOneLineError(runCli(['encode', '--vocab', vocabPath, '--alpha', '0.5'], { input: 'a\n' }), 2, /--alpha applies only with --sample/);
+  });
+
+  it('prints found lookups before a missing one', () => {
+    const result = runCli(['inspect', vocabPath, '--id', '0', '--piece', 'no such piece']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/lookup\s+id 0: <unk>/);
+    expect(result.stderr).toMatch(/piece 'no such piece' is not in this vocabulary/);
   });
 
   it('rejects a model without a trainer as a usage error', () => {

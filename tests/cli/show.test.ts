@@ -26,10 +26,15 @@ describe('toksmith show', () => {
     expect(result.stdout).not.toMatch(ANSI);
   });
 
-  it('keeps the text when colour is off', () => {
+  it('separates tokens when colour is off', () => {
     const coloured = runCli(['show', '--vocab', vocabPath, '--color', 'çay var\t\n😀']);
     const plain = runCli(['show', '--vocab', vocabPath, '--no-color', 'çay var\t\n😀']);
-    expect(coloured.stdout.replace(ANSI, '')).toBe(plain.stdout);
+    const colouredLines = coloured.stdout.replace(ANSI, '').split('\n');
+    const plainLines = plain.stdout.split('\n');
+    // The same pieces; without colour a space separates them.
+    expect(plainLines[1]!.replace(/ /g, '')).toBe(colouredLines[1]);
+    expect(plainLines[1]).toMatch(/^ç a y ▁ v a r /);
+    expect(plainLines.at(-2)).toBe(colouredLines.at(-2));
     expect(plain.stdout).toContain('ç');
     expect(plain.stdout).toContain('▁');
     expect(plain.stdout).toContain('<0xF0>');
@@ -47,6 +52,13 @@ describe('toksmith show', () => {
     const result = runCli(['show', '--vocab', vocabPath, '--vocab', vocabPath, '--method', 'fewest', 'abc']);
     expect(result.stdout.match(/char\.tok \(char/g)).toHaveLength(2);
     expect(result.stdout.match(/3 tokens, 3 chars/g)).toHaveLength(2);
+  });
+
+  it('rejects a missing input file', () => {
+    const result = runCli(['show', '--vocab', vocabPath, '-i', join(work, 'missing.txt')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/missing.txt: input file not found/);
+    expect(result.stderr).not.toMatch(/internal error/);
   });
 
   it('reads the text from a file', () => {
