@@ -67,8 +67,15 @@ export function createProgressReporter(mode: ProgressMode, quiet: boolean, strea
       return;
     }
     if (resolved === 'lines') {
+      // A stage that reported no amount (only its final figures) prints just those.
+      if (final && done === 0) {
+        stream.write(`${stage}: finished elapsed=${(elapsedMs / 1000).toFixed(1)}s${formatFields(fields)}\n`);
+        return;
+      }
       const totalPart = total === undefined ? '' : ` total=${total}`;
-      const ratePart = rate === '' ? '' : ` rate=${rate.replace(' ', '')}`;
+      const perSecond = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
+      const rateText = unit === 'bytes' ? `${(perSecond / 1e6).toFixed(1)}MB/s` : `${perSecond.toFixed(1)}/s`;
+      const ratePart = perSecond > 0 ? ` rate=${rateText}` : '';
       stream.write(`${stage}: done=${done}${totalPart}${ratePart} elapsed=${(elapsedMs / 1000).toFixed(1)}s${final ? ' finished' : ''}${formatFields(fields)}\n`);
       return;
     }

@@ -51,7 +51,7 @@ export async function trainUnigramVocab(counts: CountTable, options: UnigramTrai
   let segments: [string, number][] | undefined = splitAtRareCharacters(counts, requiredSet);
   const words = toPreTokenBytes(segments);
   progress.notice(
-    `${required.length} required characters cover ${(coverageReached * 100).toFixed(4)}% of ${characterCounts.size} seen; ` +
+    `${required.length} characters kept (by --character-coverage) cover ${(coverageReached * 100).toFixed(4)}% of ${characterCounts.size} seen; ` +
       `${segments.length} distinct pre-tokens`,
   );
 
