@@ -32,14 +32,17 @@ export function checkCharOptions(options: CharTrainerOptions): void {
   if (!(options.characterCoverage > 0 && options.characterCoverage <= 1)) {
     throw new UsageError(`invalid --character-coverage ${options.characterCoverage}`, 'use a number in (0, 1]');
   }
-  const reserved = reservedPieceCount(options.specials.length, options.byteFallback);
-  if (options.vocabSize !== undefined && options.vocabSize <= reserved) {
-    throw new UsageError(
-      `--vocab-size ${options.vocabSize} is too small: <unk>, ${options.specials.length} special tokens` +
-        `${options.byteFallback ? ' and 256 byte pieces' : ''} already take ${reserved} ids`,
-      `use --vocab-size ${reserved + 1} or more${options.byteFallback ? ', or --no-byte-fallback' : ''}`,
-    );
-  }
+  if (options.vocabSize !== undefined) checkVocabSizeRoom(options.vocabSize, options.specials, options.byteFallback);
+}
+
+/** Rejects a `--vocab-size` that leaves no id for learned pieces after <unk>, specials and byte pieces. */
+export function checkVocabSizeRoom(vocabSize: number, specials: readonly string[], byteFallback: boolean): void {
+  const reserved = reservedPieceCount(specials.length, byteFallback);
+  if (vocabSize > reserved) return;
+  throw new UsageError(
+    `--vocab-size ${vocabSize} is too small: <unk>, ${specials.length} special tokens${byteFallback ? ' and 256 byte pieces' : ''} already take ${reserved} ids`,
+    `use --vocab-size ${reserved + 1} or more${byteFallback ? ', or --no-byte-fallback' : ''}`,
+  );
 }
 
 /** Rejects empty and duplicate special tokens. */

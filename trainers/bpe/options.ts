@@ -5,8 +5,7 @@ import { Option } from 'commander';
 import { UsageError } from '../../src/errors.js';
 import type { NormalizerName } from '../../src/normalizers.js';
 import { parseChunkChars, type PreTokenizerSpec } from '../../src/pre-tokenizers.js';
-import { reservedPieceCount } from '../../src/vocab.js';
-import { checkSpecials } from '../char.js';
+import { checkSpecials, checkVocabSizeRoom } from '../char.js';
 import type { CommonTrainOptions } from '../index.js';
 
 export const ALPHABETS = ['bytes', 'chars'] as const;
@@ -104,14 +103,7 @@ export function checkBpeOptions(options: BpeTrainerOptions): void {
   if (!(options.characterCoverage > 0 && options.characterCoverage <= 1)) {
     throw new UsageError(`invalid --character-coverage ${options.characterCoverage}`, 'use a number in (0, 1]');
   }
-  const reserved = reservedPieceCount(options.specials.length, options.byteFallback);
-  if (options.vocabSize <= reserved) {
-    throw new UsageError(
-      `--vocab-size ${options.vocabSize} is too small: <unk>, ${options.specials.length} special tokens` +
-        `${options.byteFallback ? ' and 256 byte pieces' : ''} already take ${reserved} ids`,
-      `use --vocab-size ${reserved + 1} or more${options.byteFallback ? ', or --no-byte-fallback' : ''}`,
-    );
-  }
+  checkVocabSizeRoom(options.vocabSize, options.specials, options.byteFallback);
 }
 
 /** Parses an optional whole-number flag value (a string from commander, or a number). */

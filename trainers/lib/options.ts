@@ -6,8 +6,7 @@
 import { Option } from 'commander';
 import { UsageError } from '../../src/errors.js';
 import type { PreTokenizerSpec } from '../../src/pre-tokenizers.js';
-import { reservedPieceCount } from '../../src/vocab.js';
-import { checkSpecials } from '../char.js';
+import { checkSpecials, checkVocabSizeRoom } from '../char.js';
 
 export interface LibTrainerOptions {
   /** Total ids, reserved pieces included; growth stops when the lexicon fills it. @default no limit */
@@ -84,14 +83,7 @@ export function readLibOptions(
   };
   if (raw.steps !== undefined) options.steps = readWhole(raw.steps, '--steps', 0);
   if (common.vocabSize !== undefined) {
-    const reserved = reservedPieceCount(common.specials.length, common.byteFallback);
-    if (common.vocabSize <= reserved) {
-      throw new UsageError(
-        `--vocab-size ${common.vocabSize} is too small: <unk>, ${common.specials.length} special tokens` +
-          `${common.byteFallback ? ' and 256 byte pieces' : ''} already take ${reserved} ids`,
-        `use --vocab-size ${reserved + 1} or more${common.byteFallback ? ', or --no-byte-fallback' : ''}`,
-      );
-    }
+    checkVocabSizeRoom(common.vocabSize, common.specials, common.byteFallback);
     options.vocabSize = common.vocabSize;
   }
   return options;

@@ -6,8 +6,7 @@ import { Option } from 'commander';
 import { UsageError } from '../../src/errors.js';
 import type { NormalizerName } from '../../src/normalizers.js';
 import type { PreTokenizerSpec } from '../../src/pre-tokenizers.js';
-import { reservedPieceCount } from '../../src/vocab.js';
-import { checkSpecials } from '../char.js';
+import { checkSpecials, checkVocabSizeRoom } from '../char.js';
 import type { CommonTrainOptions } from '../index.js';
 
 export interface UnigramTrainerOptions {
@@ -27,7 +26,7 @@ export interface UnigramTrainerOptions {
   subIterations: number;
   /** Share of pieces each pruning keeps. @default 0.75 */
   shrinkingFactor: number;
-  /** Longest piece in characters (code points). @default 16 */
+  /** Maximum piece length in characters (code points). @default 16 */
   maxPieceLength: number;
   /** Keep every decimal digit a piece of its own. @default false */
   splitDigits: boolean;
@@ -122,12 +121,5 @@ export function checkUnigramOptions(options: UnigramTrainerOptions): void {
   if (!(options.shrinkingFactor > 0 && options.shrinkingFactor < 1)) {
     throw new UsageError(`invalid --shrinking-factor ${options.shrinkingFactor}`, 'use a number between 0 and 1, such as 0.75');
   }
-  const reserved = reservedPieceCount(options.specials.length, options.byteFallback);
-  if (options.vocabSize <= reserved) {
-    throw new UsageError(
-      `--vocab-size ${options.vocabSize} is too small: <unk>, ${options.specials.length} special tokens` +
-        `${options.byteFallback ? ' and 256 byte pieces' : ''} already take ${reserved} ids`,
-      `use --vocab-size ${reserved + 1} or more${options.byteFallback ? ', or --no-byte-fallback' : ''}`,
-    );
-  }
+  checkVocabSizeRoom(options.vocabSize, options.specials, options.byteFallback);
 }
