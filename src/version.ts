@@ -21,7 +21,7 @@ function findPackageVersion(): string {
 
 export const TOKSMITH_VERSION = findPackageVersion();
 
-/** The folder that contains package.json, for locating shipped data such as `bench/corpora`. */
+/** Returns the folder that contains package.json, for locating shipped data such as `bench/corpora`. */
 export function packageRoot(): string {
   let folder = dirname(fileURLToPath(import.meta.url));
   for (let depth = 0; depth < 5; depth++) {

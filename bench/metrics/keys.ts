@@ -37,7 +37,7 @@ export interface FigureInfo {
   key: FigureKey;
   /** Row label in tables. */
   label: string;
-  /** Which value is best; `none` for figures that describe rather than rank. */
+  /** Direction in which a value is better; `none` for figures that describe rather than rank. */
   better: 'higher' | 'lower' | 'none';
   /** True when the figure is a percentage, so absolute thresholds are percentage points. */
   percent: boolean;

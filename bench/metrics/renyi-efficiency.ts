@@ -2,7 +2,7 @@
 // the Noiseless Channel"): H_α(p) / log |V| with H_α(p) = log(Σ p_i^α) / (1 − α). Order α = 1
 // is Shannon entropy. The ratio does not depend on the base of the logarithm.
 
-/** The order the paper recommends and the bench uses unless told otherwise. */
+/** The order the paper recommends and the bench uses unless --renyi-alpha sets another. */
 export const DEFAULT_RENYI_ALPHA = 2.5;
 
 /**

@@ -1,5 +1,5 @@
 // CSV report: one row per tokenizer × corpus pair and one column per figure key, quoted as
-// RFC 4180 says. A figure that does not apply is an empty cell.
+// RFC 4180 specifies. A figure that does not apply is an empty cell.
 
 import { FIGURE_KEYS } from '../metrics/keys.js';
 import type { BenchReport } from '../runner.js';

@@ -28,7 +28,7 @@ export function progressFor(options: ProgressOptions): Progress {
   return createProgressReporter(options.progress, options.quiet === true, process.stderr);
 }
 
-/** The stdin input source, named `-`. */
+/** Creates the stdin input source, named `-`. */
 export function stdinSource(): InputSource {
   return streamSource('-', process.stdin);
 }

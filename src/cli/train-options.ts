@@ -42,8 +42,8 @@ export function addCountingOptions(command: Command): Command {
     .option('--threads <n>', 'worker threads for counting', parsePositiveInteger('--threads'), 1);
   for (const option of progressOptions()) command.addOption(option);
 
-  // Trainer-specific options; the first trainer to declare a flag adds it, and every trainer
-  // that declares it is recorded, so a flag given for another model can be rejected.
+  // Trainer-specific options: the first trainer to declare a flag adds it. Every trainer that
+  // declares it is recorded, so that a flag given for another model can be rejected.
   const flags = new Set(command.options.map((option) => option.long));
   const commonFlags = new Set(flags);
   const owners = new Map<string, Set<Algorithm>>();

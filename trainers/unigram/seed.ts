@@ -21,7 +21,7 @@ export interface PreTokenText {
 export interface SeedOptions {
   /** Maximum number of substring seeds, not counting single characters. */
   seedSize: number;
-  /** Longest piece in characters. */
+  /** Maximum piece length in characters. */
   maxPieceLength: number;
   splitDigits: boolean;
 }
