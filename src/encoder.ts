@@ -4,13 +4,17 @@
 // decode(encode(x)) reproduces x byte for byte.
 
 import { ToksmithError } from './errors.js';
+import { AddedTokenMatcher, type SpecialPolicy } from './pipeline/added-tokens.js';
+import { PipelineEncoder } from './pipeline/pipeline-encoder.js';
+import { createDecoderStep, type DecoderStep } from './pipeline/steps.js';
+import type { AddedTokenSpec, TemplateItem } from './pipeline/spec.js';
 import { createNormalizer, mapToOriginal, type Alignment, type Normalizer } from './normalizers.js';
 import { createPreTokenizer, type PreTokenizer } from './pre-tokenizers.js';
 import { createSegmenter } from './segment/index.js';
 import { TokenSink, type SegmentContext, type Segmenter } from './segment/types.js';
 import { SortedTrie } from './sorted-trie.js';
 import type { PrefixMatcher } from './trie.js';
-import { utf8ByteLength, utf8Encoder } from './utf8.js';
+import { bytePieceName, lenientUtf8Decoder, utf8ByteLength, utf8Encoder } from './utf8.js';
 import { indexVocab, PieceKind, pieceStoreOf, type MethodName, type PieceStore, type Vocab } from './vocab.js';
 
 /** Encoded text: ids and, when requested, [start, end) byte offsets into the original text. */
@@ -21,6 +25,26 @@ export interface Encoding {
 }
 
 const REPLACEMENT_CHARACTER = utf8Encoder.encode('\uFFFD');
+
+export interface EncoderOptions {
+  /** What to do with special-token text in the input. @default 'text' */
+  special?: SpecialPolicy;
+  /** Adds the BOS/EOS ids of an imported tokenizer's post-processing template. @default true */
+  addSpecialTokens?: boolean;
+}
+
+/** Returns the added tokens of a vocabulary: an imported pipeline's, or its special pieces. */
+export function addedTokensOf(vocab: Vocab): AddedTokenSpec[] {
+  if (vocab.pipeline !== undefined) return vocab.pipeline.addedTokens;
+  const store = pieceStoreOf(vocab);
+  const tokens: AddedTokenSpec[] = [];
+  for (let id = 0; id < vocab.kinds.length; id++) {
+    if (vocab.kinds[id] !== PieceKind.special) continue;
+    const content = lenientUtf8Decoder.decode(store.bytes.subarray(id > 0 ? store.ends[id - 1]! : 0, store.ends[id]!));
+    tokens.push({ id, content, special: true, lstrip: false, rstrip: false, singleWord: false, normalized: false });
+  }
+  return tokens;
+}
 
 /** A vocabulary prepared for encoding and decoding with one segmentation method. */
 export class Encoder {
@@ -34,8 +58,11 @@ export class Encoder {
   private readonly ranges: number[] = [];
   private readonly sink = new TokenSink();
   private readonly decoder: Decoder;
+  private readonly addedTokens: AddedTokenMatcher;
+  private readonly pipeline: PipelineEncoder | undefined;
+  private readonly template: TemplateItem[] | undefined;
 
-  constructor(vocab: Vocab, method: MethodName = vocab.defaultMethod) {
+  constructor(vocab: Vocab, method: MethodName = vocab.defaultMethod, options: EncoderOptions = {}) {
     this.vocab = vocab;
     this.method = method;
     this.normalizer = createNormalizer(vocab.normalizer);
@@ -51,10 +78,53 @@ export class Encoder {
     };
     this.segment = createSegmenter(method, this.context);
     this.decoder = new Decoder(vocab);
+    this.addedTokens = new AddedTokenMatcher(addedTokensOf(vocab), options.special ?? 'text');
+    this.pipeline = vocab.pipeline === undefined ? undefined : new PipelineEncoder(vocab.pipeline, this.segment);
+    this.template = options.addSpecialTokens === false ? undefined : vocab.pipeline?.template;
   }
 
-  /** Encodes one line or document. Offsets cost extra work, so they are computed only on request. */
+  /**
+   * Encodes one line or document. Offsets cost extra work, so they are computed only on
+   * request. Throws under the `error` special policy when the text contains a special token.
+   */
   encode(text: string, withOffsets = false): Encoding {
+    const splits = this.addedTokens.empty ? undefined : this.addedTokens.split(text);
+    let encoding: Encoding;
+    if (splits === undefined) {
+      encoding = this.encodePlain(text, withOffsets, true);
+    } else {
+      // Plain text between added tokens is encoded on its own, as Hugging Face tokenizers does.
+      const ids: number[] = [];
+      const offsets: number[] | undefined = withOffsets ? [] : undefined;
+      const byteOf = withOffsets ? unitToByteTable(text) : undefined;
+      for (const split of splits) {
+        if (split.id >= 0) {
+          ids.push(split.id);
+          offsets?.push(byteOf![split.start]!, byteOf![split.end]!);
+          continue;
+        }
+        const part = this.encodePlain(text.slice(split.start, split.end), withOffsets, split.start === 0);
+        for (const id of part.ids) ids.push(id);
+        if (offsets !== undefined) for (const offset of part.offsets!) offsets.push(offset + byteOf![split.start]!);
+      }
+      encoding = { ids, offsets };
+    }
+    return this.template === undefined ? encoding : applyTemplate(this.template, encoding);
+  }
+
+  /** Encodes text that contains no added token. */
+  private encodePlain(text: string, withOffsets: boolean, atInputStart: boolean): Encoding {
+    if (this.pipeline !== undefined) {
+      const encoding = this.pipeline.encode(text, withOffsets, atInputStart);
+      if (!withOffsets) return { ids: encoding.ids };
+      const byteOf = unitToByteTable(text);
+      return { ids: encoding.ids, offsets: encoding.unitOffsets!.map((unit) => byteOf[unit]!) };
+    }
+    return this.encodeNative(text, withOffsets);
+  }
+
+  /** Encodes with the vocabulary's own normalizer and pre-tokenizer. */
+  private encodeNative(text: string, withOffsets: boolean): Encoding {
     // 1. Normalize, and prepend the metaspace prefix space to non-empty text.
     const normalized = this.normalizer.normalize(text, withOffsets);
     const prefix = this.preTokenizer.prefixSpace && normalized.text.length > 0 ? 1 : 0;
@@ -116,11 +186,33 @@ export class Decoder {
   private readonly prefixSpace: boolean;
   private readonly store: PieceStore;
   private readonly kinds: Uint8Array;
+  /** Decoder steps of an imported pipeline that work on strings; absent when bytes suffice. */
+  private readonly steps: DecoderStep[] | undefined;
 
   constructor(readonly vocab: Vocab) {
     this.prefixSpace = createPreTokenizer(vocab.preTokenizer).prefixSpace;
     this.store = pieceStoreOf(vocab);
     this.kinds = vocab.kinds;
+    const decoders = vocab.pipeline?.decoders ?? [];
+    this.steps = decoders.every((step) => step.type === 'byte-level')
+      ? undefined
+      : decoders.map((step, k) => createDecoderStep(step, `decoder[${k}]`));
+  }
+
+  /**
+   * Decodes through the pipeline's decoder steps, as Hugging Face tokenizers does: byte pieces
+   * become `<0xNN>` strings for the byte-fallback step, every other piece its text.
+   */
+  private decodeWithSteps(ids: ArrayLike<number>, steps: DecoderStep[]): Uint8Array {
+    const { bytes, ends } = this.store;
+    let tokens: string[] = [];
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      const start = id > 0 ? ends[id - 1]! : 0;
+      tokens.push(this.kinds[id] === PieceKind.byte ? bytePieceName(bytes[start]!) : lenientUtf8Decoder.decode(bytes.subarray(start, ends[id]!)));
+    }
+    for (const step of steps) tokens = step.decode(tokens);
+    return utf8Encoder.encode(tokens.join(''));
   }
 
   /**
@@ -138,8 +230,10 @@ export class Decoder {
           hint: 'decode with the vocabulary that produced the ids',
         });
       }
+      if (this.steps !== undefined) continue;
       total += this.kinds[id] === PieceKind.unknown ? REPLACEMENT_CHARACTER.length : ends[id]! - (id > 0 ? ends[id - 1]! : 0);
     }
+    if (this.steps !== undefined) return this.decodeWithSteps(ids, this.steps);
     const out = new Uint8Array(total);
     let position = 0;
     for (let k = 0; k < ids.length; k++) {
@@ -155,6 +249,22 @@ export class Decoder {
     if (this.prefixSpace && out.length > 0 && out[0] === 0x20) return out.subarray(1);
     return out;
   }
+}
+
+/** Wraps an encoding in a post-processing template; template ids get empty offsets at 0. */
+function applyTemplate(template: readonly TemplateItem[], encoding: Encoding): Encoding {
+  const ids: number[] = [];
+  const offsets: number[] | undefined = encoding.offsets === undefined ? undefined : [];
+  for (const item of template) {
+    if ('id' in item) {
+      ids.push(item.id);
+      offsets?.push(0, 0);
+      continue;
+    }
+    for (const id of encoding.ids) ids.push(id);
+    if (offsets !== undefined) for (const offset of encoding.offsets!) offsets.push(offset);
+  }
+  return { ids, offsets };
 }
 
 /** Maps token byte spans in the prefixed, normalized text to byte offsets of the original text. */

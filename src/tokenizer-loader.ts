@@ -1,15 +1,16 @@
-// One interface over every tokenizer file toksmith can apply, so that the bench (and any other
-// consumer) never depends on a file format. Today only `.tok` files load, through
-// vocab-file.ts and encoder.ts. Readers of other formats (tokenizer.json, SentencePiece .model,
-// .tiktoken) register here with `registerTokenizerReader` and need no change elsewhere.
+// One entry point for every tokenizer file toksmith can apply. Each reader turns its format into
+// toksmith's vocabulary model (imported pipelines included), so every command that takes a
+// vocabulary works the same on .tok, tokenizer.json, SentencePiece and tiktoken files.
+// The readers of other formats live in src/formats/ and register here.
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { Decoder, Encoder } from './encoder.js';
+import { Decoder, Encoder, type EncoderOptions } from './encoder.js';
 import { ToksmithError } from './errors.js';
 import { lenientUtf8Decoder } from './utf8.js';
-import { MAGIC, loadVocab } from './vocab-file.js';
-import { PieceKind, type MethodName } from './vocab.js';
+import { VOCAB_READERS } from './formats/index.js';
+import type { ReadVocabOptions, VocabReader } from './formats/types.js';
+import { PieceKind, pieceStoreOf, type MethodName, type Vocab } from './vocab.js';
 
 /** A tokenizer ready to encode and decode, whatever file it came from. */
 export interface LoadedTokenizer {
@@ -39,62 +40,43 @@ export interface LoadedTokenizer {
   pieceByteLength(id: number): number;
 }
 
-/** A reader of one tokenizer file format. */
-export interface TokenizerReader {
-  /** Short format description for error messages, such as `.tok (toksmith vocabulary)`. */
-  format: string;
-  /** Returns true when this reader handles `path`; `head` contains the file's first bytes. */
-  accepts(path: string, head: Uint8Array): boolean;
-  load(path: string, name: string, options: LoadTokenizerOptions): LoadedTokenizer;
-}
-
-export interface LoadTokenizerOptions {
-  /** Segmentation method for formats that offer several. @default the vocabulary's own */
+export interface LoadTokenizerOptions extends ReadVocabOptions, EncoderOptions {
+  /** Segmentation method for vocabularies that support several. @default the vocabulary's own */
   method?: MethodName;
 }
 
-/** Loads `.tok` files written by `toksmith train`. */
-const tokReader: TokenizerReader = {
-  format: '.tok (toksmith vocabulary)',
-  accepts: (path, head) => extname(path) === '.tok' || new TextDecoder().decode(head.subarray(0, MAGIC.length)) === MAGIC,
-  load(path, name, options) {
-    const vocab = loadVocab(path);
-    const encoder = new Encoder(vocab, options.method ?? vocab.defaultMethod);
-    const decoder = new Decoder(vocab);
-    const texts: (string | undefined)[] = new Array(vocab.kinds.length);
-    let specials = 0;
-    for (const kind of vocab.kinds) if (kind === PieceKind.special) specials++;
-    return {
-      name,
-      file: path,
-      vocabSize: vocab.kinds.length,
-      vocabSizeNoSpecials: vocab.kinds.length - specials,
-      encode: (text) => encoder.encode(text).ids,
-      encodeWithOffsets: (text) => {
-        const encoding = encoder.encode(text, true);
-        return { ids: encoding.ids, offsets: encoding.offsets ?? [] };
-      },
-      decode: (ids) => decoder.decode(ids),
-      tokenText(id) {
-        let text = texts[id];
-        if (text === undefined) {
-          text = lenientUtf8Decoder.decode(decoder.decode([id]));
-          texts[id] = text;
-        }
-        return text;
-      },
-      isSpecial: (id) => vocab.kinds[id] === PieceKind.special,
-      pieceByteLength: (id) => vocab.pieces[id]?.length ?? 0,
-    };
-  },
-};
-
-const READERS: TokenizerReader[] = [tokReader];
-
-/** Registers a reader for another tokenizer file format; readers are tried in registration order. */
-export function registerTokenizerReader(reader: TokenizerReader): void {
-  READERS.push(reader);
+/** Wraps a vocabulary in the format-independent tokenizer interface. */
+export function tokenizerFromVocab(vocab: Vocab, path: string, name: string, options: LoadTokenizerOptions = {}): LoadedTokenizer {
+  const encoder = new Encoder(vocab, options.method ?? vocab.defaultMethod, options);
+  const decoder = new Decoder(vocab);
+  const texts: (string | undefined)[] = new Array(vocab.kinds.length);
+  let specials = 0;
+  for (const kind of vocab.kinds) if (kind === PieceKind.special) specials++;
+  const store = pieceStoreOf(vocab);
+  return {
+    name,
+    file: path,
+    vocabSize: vocab.kinds.length,
+    vocabSizeNoSpecials: vocab.kinds.length - specials,
+    encode: (text) => encoder.encode(text).ids,
+    encodeWithOffsets: (text) => {
+      const encoding = encoder.encode(text, true);
+      return { ids: encoding.ids, offsets: encoding.offsets ?? [] };
+    },
+    decode: (ids) => decoder.decode(ids),
+    tokenText(id) {
+      let text = texts[id];
+      if (text === undefined) {
+        text = lenientUtf8Decoder.decode(decoder.decode([id]));
+        texts[id] = text;
+      }
+      return text;
+    },
+    isSpecial: (id) => vocab.kinds[id] === PieceKind.special,
+    pieceByteLength: (id) => (id >= 0 && id < store.ends.length ? store.ends[id]! - (id > 0 ? store.ends[id - 1]! : 0) : 0),
+  };
 }
+
 
 /** Returns the default report name of a tokenizer file: its name without directory and extension. */
 export function defaultTokenizerName(path: string): string {
@@ -111,25 +93,43 @@ function readHead(path: string, length: number): Uint8Array {
   }
 }
 
+/** Splits a forced-reader prefix such as `hf:` off a path; a one-letter prefix is a Windows drive. */
+function splitPrefix(argument: string): { reader?: VocabReader; path: string } {
+  const match = /^([a-z]{2,}):(.+)$/.exec(argument);
+  if (match === null) return { path: argument };
+  const reader = VOCAB_READERS.find((candidate) => candidate.prefix === match[1]);
+  if (reader === undefined) return { path: argument };
+  return { reader, path: match[2]! };
+}
+
 /**
- * Loads a tokenizer file with the first reader that accepts it. Throws a one-line error for a
- * missing or unreadable file and for a format that no reader handles.
+ * Reads a vocabulary from any supported tokenizer file: the reader named by a prefix
+ * (`tok:`, `hf:`, `spm:`, `tiktoken:`), else the first reader that accepts the file's name and
+ * first bytes. Throws a one-line error for a missing or unreadable file and for a format that
+ * no reader handles.
  */
-export function loadTokenizer(path: string, name = defaultTokenizerName(path), options: LoadTokenizerOptions = {}): LoadedTokenizer {
+export function readVocabFile(argument: string, options: ReadVocabOptions = {}): Vocab {
+  const { reader: forced, path } = splitPrefix(argument);
   let head: Uint8Array;
   try {
     head = readHead(path, 64);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new ToksmithError(`${path}: tokenizer file not found`, { hint: 'check the path', cause: error });
-    if (code === 'EISDIR') throw new ToksmithError(`${path}: is a directory, not a tokenizer file`, { hint: 'pass a .tok file', cause: error });
+    if (code === 'EISDIR') throw new ToksmithError(`${path}: is a directory, not a tokenizer file`, { hint: 'pass a tokenizer file', cause: error });
     throw new ToksmithError(`${path}: cannot read tokenizer file: ${(error as Error).message}`, { cause: error });
   }
-  const reader = READERS.find((candidate) => candidate.accepts(path, head));
+  const reader = forced ?? VOCAB_READERS.find((candidate) => candidate.accepts(path, head));
   if (reader === undefined) {
     throw new ToksmithError(`${path}: unsupported tokenizer file format`, {
-      hint: `toksmith reads ${READERS.map((known) => known.format).join(', ')}`,
+      hint: `toksmith reads ${VOCAB_READERS.map((known) => known.format).join(', ')}; force a reader with ${VOCAB_READERS.map((known) => `${known.prefix}:`).join(', ')}`,
     });
   }
-  return reader.load(path, name, options);
+  return reader.read(path, options);
+}
+
+/** Loads any supported tokenizer file as a ready-to-use tokenizer; see {@link readVocabFile}. */
+export function loadTokenizer(argument: string, name = defaultTokenizerName(splitPrefix(argument).path), options: LoadTokenizerOptions = {}): LoadedTokenizer {
+  const vocab = readVocabFile(argument, options);
+  return tokenizerFromVocab(vocab, splitPrefix(argument).path, name, options);
 }

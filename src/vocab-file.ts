@@ -16,13 +16,15 @@ import { crc32 } from 'node:zlib';
 import { Packr } from 'msgpackr';
 import { ToksmithError } from './errors.js';
 import { NORMALIZER_NAMES, type NormalizerName } from './normalizers.js';
+import type { PipelineSpec } from './pipeline/spec.js';
 import { PRE_TOKENIZER_NAMES, type PreTokenizerSpec } from './pre-tokenizers.js';
-import { ALGORITHMS, METHODS, pieceStoreOf, type Algorithm, type MethodName, type Provenance, type Vocab } from './vocab.js';
+import { ALGORITHMS, IMPORTED_ALGORITHMS, METHODS, pieceStoreOf, type Algorithm, type MethodName, type Provenance, type Vocab } from './vocab.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { sortIdsByBytes } from './sorted-trie.js';
 
 export const MAGIC = 'TOKSMITH';
-export const FORMAT_VERSION = 1;
+/** Newest format version this toksmith reads. Version 2 adds an imported tokenizer's pipeline. */
+export const FORMAT_VERSION = 2;
 const HEADER_BYTES = 28;
 
 // Plain MessagePack maps (no msgpackr records), so the bytes depend only on the values.
@@ -40,6 +42,7 @@ interface VocabSection {
   scores?: Uint8Array;
   merges?: Uint8Array;
   byteOrder?: Uint8Array;
+  pipeline?: PipelineSpec;
 }
 
 function toLittleEndianUint32(values: ArrayLike<number>): Uint8Array {
@@ -100,6 +103,7 @@ export function encodeVocabSection(vocab: Vocab): Uint8Array {
   if (vocab.scores !== undefined) section.scores = toLittleEndianFloat64(vocab.scores);
   if (vocab.merges !== undefined) section.merges = toLittleEndianUint32(new Uint32Array(vocab.merges.buffer, vocab.merges.byteOffset, vocab.merges.length));
   section.byteOrder = toLittleEndianUint32(sortIdsByBytes(pieceStoreOf(vocab)));
+  if (vocab.pipeline !== undefined) section.pipeline = vocab.pipeline;
   return packr.pack(section);
 }
 
@@ -110,7 +114,8 @@ export function serializeVocab(vocab: Vocab): Uint8Array {
   const file = new Uint8Array(HEADER_BYTES + vocabSection.length + provenanceSection.length);
   const view = new DataView(file.buffer);
   file.set(new TextEncoder().encode(MAGIC), 0);
-  view.setUint16(8, FORMAT_VERSION, true);
+  // Files without a pipeline stay at version 1, so older toksmith versions still read them.
+  view.setUint16(8, vocab.pipeline === undefined ? 1 : FORMAT_VERSION, true);
   view.setUint16(10, 0, true);
   view.setUint32(12, vocabSection.length, true);
   view.setUint32(16, crc32(vocabSection), true);
@@ -179,7 +184,7 @@ export function deserializeVocab(file: Uint8Array, name: string): Vocab {
     throw invalid(`MessagePack decoding failed: ${(error as Error).message}`);
   }
 
-  if (!(ALGORITHMS as readonly string[]).includes(section.algorithm)) throw invalid(`unknown algorithm '${String(section.algorithm)}'`);
+  if (![...ALGORITHMS, ...IMPORTED_ALGORITHMS].includes(section.algorithm)) throw invalid(`unknown algorithm '${String(section.algorithm)}'`);
   if (!(METHODS as readonly string[]).includes(section.defaultMethod)) throw invalid(`unknown method '${String(section.defaultMethod)}'`);
   if (!(NORMALIZER_NAMES as readonly string[]).includes(section.normalizer)) throw invalid(`unknown normalizer '${String(section.normalizer)}'`);
   if (!(PRE_TOKENIZER_NAMES as readonly string[]).includes(section.preTokenizer?.type)) throw invalid('unknown pre-tokenizer');
@@ -217,6 +222,13 @@ export function deserializeVocab(file: Uint8Array, name: string): Vocab {
     const order = new Int32Array(fromLittleEndianUint32(section.byteOrder).buffer);
     if (order.length !== count) throw invalid('byte order table size disagrees with piece count');
     vocab.byteOrder = order;
+  }
+  if (section.pipeline !== undefined) {
+    const pipeline = section.pipeline;
+    if (typeof pipeline !== 'object' || !Array.isArray(pipeline.normalizers) || !Array.isArray(pipeline.preTokenizers) || !Array.isArray(pipeline.decoders) || !Array.isArray(pipeline.addedTokens)) {
+      throw invalid('malformed pipeline');
+    }
+    vocab.pipeline = pipeline;
   }
   if (provenance !== null) vocab.provenance = provenance;
   definePiecesLazily(vocab, blob, ends);

@@ -5,17 +5,21 @@
 
 import { invariant } from './errors.js';
 import type { NormalizerName } from './normalizers.js';
+import type { PipelineSpec } from './pipeline/spec.js';
 import type { PreTokenizerSpec } from './pre-tokenizers.js';
 import { bytePieceName, utf8Encoder } from './utf8.js';
 
 /** Text of the unknown piece. */
 export const UNKNOWN_PIECE = '<unk>';
 
+/** Algorithms that `toksmith train` builds. */
 export const ALGORITHMS = ['char', 'bpe', 'unigram', 'lib'] as const;
-export type Algorithm = (typeof ALGORITHMS)[number];
+/** Model types of imported tokenizers that toksmith applies but does not train. */
+export const IMPORTED_ALGORITHMS = ['wordpiece', 'wordlevel'] as const;
+export type Algorithm = (typeof ALGORITHMS)[number] | (typeof IMPORTED_ALGORITHMS)[number];
 
 /** Segmentation methods a vocabulary can be applied with. */
-export const METHODS = ['longest', 'fewest', 'merges', 'viterbi', 'lib'] as const;
+export const METHODS = ['longest', 'fewest', 'merges', 'viterbi', 'lib', 'wordpiece', 'wordlevel'] as const;
 export type MethodName = (typeof METHODS)[number];
 
 /** Kind of a piece. Only `normal` pieces are matched against text. */
@@ -52,6 +56,11 @@ export interface Vocab {
   normalizer: NormalizerName;
   preTokenizer: PreTokenizerSpec;
   defaultMethod: MethodName;
+  /**
+   * Steps of a tokenizer imported from another tool. When present, encoding and decoding apply
+   * them in place of `normalizer` and `preTokenizer`, which are then 'none'.
+   */
+  pipeline?: PipelineSpec;
   provenance?: Provenance;
   /**
    * The piece bytes back to back, as a .tok file stores them. When present it matches `pieces`,

@@ -13,7 +13,7 @@ import { ToksmithError } from '../errors.js';
 import { utf8SequenceLength } from '../utf8.js';
 import { PieceKind, type Vocab } from '../vocab.js';
 import { PairTable } from './pair-table.js';
-import { emitFallback, type SegmentContext, type Segmenter } from './types.js';
+import { emitFallback, type SegmentContext, type Segmenter, type TokenSink } from './types.js';
 
 /** Symbol value of a character that has no piece: it is emitted as fallback and never merged. */
 const NO_PIECE = -1;
@@ -193,11 +193,34 @@ class MergeState {
 export function createMergesSegmenter(context: SegmentContext): Segmenter {
   const state = new MergeState(buildMergeTable(context));
   const byteIds = singleByteIds(context);
+  const model = context.vocab.pipeline?.model;
+  const ignoreMerges = model?.ignoreMerges === true;
+  const fuseUnknown = model?.fuseUnknown === true && !context.index.hasByteFallback;
   // Cached tokens of a pre-token: (id, end offset relative to the pre-token start) pairs.
   const cache = new Map<string, Int32Array>();
 
+  /** Emits one symbol: its piece, or the fallback; with `fuseUnknown`, an unknown run is one token. */
+  const emit = (id: number, bytes: Uint8Array, tokenStart: number, tokenEnd: number, sink: TokenSink, first: boolean): void => {
+    if (id >= 0) {
+      sink.push(id, tokenStart, tokenEnd);
+    } else if (fuseUnknown && !first && sink.ids[sink.ids.length - 1] === context.index.unknownId) {
+      if (sink.withSpans) sink.ends[sink.ends.length - 1] = tokenEnd;
+    } else {
+      emitFallback(context, bytes, tokenStart, tokenEnd, sink);
+    }
+  };
+
   return (bytes, start, end, sink) => {
     if (end <= start) return;
+
+    // 0. With `ignoreMerges` (Llama 3, tiktoken), a pre-token that is a piece is emitted whole.
+    if (ignoreMerges) {
+      const id = context.trie.lookup(bytes, start, end);
+      if (id >= 0 && context.vocab.kinds[id] === PieceKind.normal) {
+        sink.push(id, start, end);
+        return;
+      }
+    }
 
     // 1. A cached pre-token needs no merging.
     let key: string | undefined;
@@ -209,8 +232,7 @@ export function createMergesSegmenter(context: SegmentContext): Segmenter {
         let tokenStart = start;
         for (let k = 0; k < cached.length; k += 2) {
           const tokenEnd = start + cached[k + 1]!;
-          if (cached[k]! >= 0) sink.push(cached[k]!, tokenStart, tokenEnd);
-          else emitFallback(context, bytes, tokenStart, tokenEnd, sink);
+          emit(cached[k]!, bytes, tokenStart, tokenEnd, sink, k === 0);
           tokenStart = tokenEnd;
         }
         return;
@@ -245,8 +267,7 @@ export function createMergesSegmenter(context: SegmentContext): Segmenter {
     const tokens: number[] = [];
     for (let i = 0; i >= 0; i = next[i]!) {
       const symbolEnd = next[i]! >= 0 ? starts[next[i]!]! : end;
-      if (symbols[i]! >= 0) sink.push(symbols[i]!, starts[i]!, symbolEnd);
-      else emitFallback(context, bytes, starts[i]!, symbolEnd, sink);
+      emit(symbols[i]!, bytes, starts[i]!, symbolEnd, sink, i === 0);
       if (key !== undefined) tokens.push(symbols[i]!, symbolEnd - start);
     }
     if (key !== undefined) {

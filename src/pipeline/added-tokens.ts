@@ -1,0 +1,110 @@
+// Finds added tokens (special tokens such as <|endoftext|>, and Hugging Face's non-special added
+// tokens) in raw text before normalization, leftmost first and longest at a position, as
+// Hugging Face tokenizers' added-vocabulary matcher does. The `--special` policy decides whether
+// special tokens in the text become their ids, stay plain text, or are an error.
+
+import { ToksmithError, UsageError } from '../errors.js';
+import type { AddedTokenSpec } from './spec.js';
+
+/** Policy for special-token text found in the input. */
+export const SPECIAL_POLICIES = ['text', 'error', 'allow'] as const;
+export type SpecialPolicy = (typeof SPECIAL_POLICIES)[number];
+
+/** Parses a `--special` value. */
+export function parseSpecialPolicy(value: string): SpecialPolicy {
+  if (!(SPECIAL_POLICIES as readonly string[]).includes(value)) {
+    throw new UsageError(`invalid --special '${value}'`, `use one of: ${SPECIAL_POLICIES.join(', ')}`);
+  }
+  return value as SpecialPolicy;
+}
+
+/** A piece of the input: plain text [start, end) in UTF-16 units, or an added token with its id. */
+export interface AddedTokenSplit {
+  start: number;
+  end: number;
+  /** Id of the added token, or -1 for plain text. */
+  id: number;
+}
+
+const WORD_CHARACTER = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\u200c\u200d]/u;
+const WHITE_SPACE_CHARACTER = /[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u;
+
+/** Added-token matcher for one policy; build it once per encoder. */
+export class AddedTokenMatcher {
+  private readonly pattern: RegExp | undefined;
+  private readonly byContent = new Map<string, AddedTokenSpec>();
+  private readonly errorTokens = new Set<string>();
+
+  constructor(tokens: readonly AddedTokenSpec[], policy: SpecialPolicy) {
+    const matched: string[] = [];
+    for (const token of tokens) {
+      if (token.content.length === 0) continue;
+      if (token.special && policy === 'text') continue;
+      if (token.special && policy === 'error') this.errorTokens.add(token.content);
+      if (!this.byContent.has(token.content)) {
+        this.byContent.set(token.content, token);
+        matched.push(token.content);
+      }
+    }
+    // Longer contents first, so that at one position the longest token wins.
+    matched.sort(compareLongestFirst);
+    this.pattern = matched.length === 0 ? undefined : new RegExp(matched.map(escapeRegExp).join('|'), 'gu');
+  }
+
+  /** True when no token can match, so callers can skip splitting. */
+  get empty(): boolean {
+    return this.pattern === undefined;
+  }
+
+  /**
+   * Splits `text` into plain text and added tokens. Throws for a special token under the
+   * `error` policy, naming its UTF-16 position.
+   */
+  split(text: string): AddedTokenSplit[] | undefined {
+    const pattern = this.pattern;
+    if (pattern === undefined) return undefined;
+    pattern.lastIndex = 0;
+    let match = pattern.exec(text);
+    if (match === null) return undefined;
+    const splits: AddedTokenSplit[] = [];
+    let plainStart = 0;
+    for (; match !== null; match = pattern.exec(text)) {
+      const content = match[0];
+      const token = this.byContent.get(content)!;
+      let start = match.index;
+      let end = start + content.length;
+      if (this.errorTokens.has(content)) {
+        throw new ToksmithError(`special token '${content}' found in the text at character ${start}`, {
+          hint: 'pass --special text to encode it as plain text, or --special allow to emit its id',
+        });
+      }
+      if (token.singleWord && (isWordAt(text, start - 1) || isWordAt(text, end))) {
+        pattern.lastIndex = start + 1;
+        continue;
+      }
+      if (token.lstrip) while (start > plainStart && WHITE_SPACE_CHARACTER.test(text[start - 1]!)) start--;
+      if (token.rstrip) while (end < text.length && WHITE_SPACE_CHARACTER.test(text[end]!)) end++;
+      if (start > plainStart) splits.push({ start: plainStart, end: start, id: -1 });
+      splits.push({ start, end, id: token.id });
+      plainStart = end;
+      pattern.lastIndex = end;
+    }
+    if (plainStart < text.length) splits.push({ start: plainStart, end: text.length, id: -1 });
+    return splits;
+  }
+}
+
+function compareLongestFirst(a: string, b: string): number {
+  if (a.length !== b.length) return b.length - a.length;
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+function isWordAt(text: string, index: number): boolean {
+  if (index < 0 || index >= text.length) return false;
+  return WORD_CHARACTER.test(text[index]!);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+}

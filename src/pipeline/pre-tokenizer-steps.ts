@@ -1,0 +1,151 @@
+// Pre-tokenizer steps, named after Hugging Face tokenizers' pre-tokenizers: Split with its five
+// behaviours, ByteLevel and Metaspace. Pieces of byte-level vocabularies are stored as raw bytes,
+// so ByteLevel needs no byte-to-character mapping here: it only adds the prefix space and splits.
+
+import { ToksmithError } from '../errors.js';
+import { GPT2_PATTERN } from '../pre-tokenizers.js';
+import type { PatternSpec, StepSpec } from './spec.js';
+import { registerPreTokenizerStep, setting, subSplit, type Split } from './steps.js';
+
+export const SPLIT_BEHAVIORS = ['removed', 'isolated', 'merged-with-previous', 'merged-with-next', 'contiguous'] as const;
+export type SplitBehavior = (typeof SPLIT_BEHAVIORS)[number];
+
+/** Compiles a stored pattern into a global regular expression. */
+export function compilePattern(pattern: PatternSpec, path: string): RegExp {
+  if ('string' in pattern) return new RegExp(pattern.string.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'), 'gu');
+  try {
+    return new RegExp(pattern.regex, 'gu');
+  } catch (error) {
+    throw new ToksmithError(`${path}: invalid regular expression: ${(error as Error).message}`, { hint: 'fix the pattern', cause: error });
+  }
+}
+
+/**
+ * Cuts `split` at the matches of `pattern` with a Hugging Face split behaviour. With `invert`,
+ * the matches are the pieces to keep and the text between them is the delimiter.
+ */
+export function splitByPattern(split: Split, pattern: RegExp, behavior: SplitBehavior, invert: boolean, out: Split[]): void {
+  // 1. Mark [start, end, isDelimiter] runs that cover the whole text.
+  const text = split.text;
+  const runs: number[] = [];
+  let previous = 0;
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    const end = match.index + match[0].length;
+    if (match[0].length === 0) {
+      pattern.lastIndex++;
+      continue;
+    }
+    if (match.index > previous) runs.push(previous, match.index, invert ? 1 : 0);
+    runs.push(match.index, end, invert ? 0 : 1);
+    previous = end;
+  }
+  if (previous < text.length) runs.push(previous, text.length, invert ? 1 : 0);
+
+  // 2. Join or drop the delimiters as the behaviour says. `pending` is the start of a run
+  // waiting to be joined to what follows, or -1.
+  let pending = -1;
+  for (let r = 0; r < runs.length; r += 3) {
+    const start = runs[r]!;
+    const end = runs[r + 1]!;
+    const isDelimiter = runs[r + 2] === 1;
+    const nextIsDelimiter = r + 3 < runs.length && runs[r + 5] === 1;
+    if (behavior === 'removed') {
+      if (!isDelimiter) out.push(subSplit(split, start, end));
+    } else if (behavior === 'isolated') {
+      out.push(subSplit(split, start, end));
+    } else if (behavior === 'contiguous') {
+      // Adjacent delimiters become one split.
+      if (isDelimiter && nextIsDelimiter) {
+        if (pending < 0) pending = start;
+      } else {
+        out.push(subSplit(split, pending >= 0 ? pending : start, end));
+        pending = -1;
+      }
+    } else if (behavior === 'merged-with-previous') {
+      // A delimiter joins the text run just before it; a delimiter after a delimiter stands alone.
+      if (isDelimiter && pending >= 0) out[out.length - 1] = subSplit(split, pending, end);
+      else out.push(subSplit(split, start, end));
+      pending = isDelimiter ? -1 : start;
+    } else {
+      // merged-with-next: a delimiter joins the text run just after it.
+      if (pending >= 0) {
+        if (isDelimiter) out.push(subSplit(split, pending, start));
+        else {
+          out.push(subSplit(split, pending, end));
+          pending = -1;
+          continue;
+        }
+      }
+      if (isDelimiter) pending = start;
+      else out.push(subSplit(split, start, end));
+    }
+  }
+  if (pending >= 0 && behavior === 'merged-with-next') out.push(subSplit(split, pending, text.length));
+}
+
+function readBehavior(spec: StepSpec, path: string): SplitBehavior {
+  const behavior = setting(spec, 'behavior', 'string', path);
+  if (!(SPLIT_BEHAVIORS as readonly string[]).includes(behavior)) {
+    throw new ToksmithError(`${path}.behavior: unsupported split behaviour '${behavior}'`, { hint: `use one of: ${SPLIT_BEHAVIORS.join(', ')}` });
+  }
+  return behavior as SplitBehavior;
+}
+
+registerPreTokenizerStep('split', (spec, path) => {
+  const pattern = compilePattern(spec['pattern'] as PatternSpec, `${path}.pattern`);
+  const behavior = readBehavior(spec, path);
+  const invert = setting(spec, 'invert', 'boolean', path, false);
+  return {
+    split(splits) {
+      const out: Split[] = [];
+      for (const split of splits) splitByPattern(split, pattern, behavior, invert, out);
+      return out;
+    },
+  };
+});
+
+registerPreTokenizerStep('byte-level', (spec, path) => {
+  const addPrefixSpace = setting(spec, 'addPrefixSpace', 'boolean', path, false);
+  const useRegex = setting(spec, 'useRegex', 'boolean', path, true);
+  const pattern = new RegExp(GPT2_PATTERN.source, 'gu');
+  return {
+    split(splits) {
+      const out: Split[] = [];
+      for (const original of splits) {
+        const split = addPrefixSpace && !original.text.startsWith(' ')
+          ? { text: ' ' + original.text, start: original.start, inserted: original.inserted + 1 }
+          : original;
+        if (useRegex) splitByPattern(split, pattern, 'isolated', false, out);
+        else out.push(split);
+      }
+      return out;
+    },
+  };
+});
+
+registerPreTokenizerStep('metaspace', (spec, path) => {
+  const replacement = setting(spec, 'replacement', 'string', path, '\u2581');
+  const prependScheme = setting(spec, 'prependScheme', 'string', path, 'always');
+  const splitWords = setting(spec, 'split', 'boolean', path, true);
+  if (!['always', 'first', 'never'].includes(prependScheme)) {
+    throw new ToksmithError(`${path}.prepend_scheme: unsupported value '${prependScheme}'`, { hint: 'use always, first or never' });
+  }
+  const replacementPattern = compilePattern({ string: replacement }, path);
+  return {
+    split(splits, context) {
+      const out: Split[] = [];
+      for (let k = 0; k < splits.length; k++) {
+        const original = splits[k]!;
+        let split: Split = { ...original, text: original.text.replaceAll(' ', replacement) };
+        const prepend = prependScheme === 'always' || (prependScheme === 'first' && context.atInputStart && original.start === 0 && original.inserted === 0);
+        if (prepend && !split.text.startsWith(replacement)) {
+          split = { text: replacement + split.text, start: split.start, inserted: split.inserted + replacement.length };
+        }
+        if (splitWords) splitByPattern(split, replacementPattern, 'merged-with-next', false, out);
+        else out.push(split);
+      }
+      return out;
+    },
+  };
+});
