@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildCharacterTable, chooseRequiredCharacters, isValidPiece } from '../../trainers/unigram/characters.js';
-import { extractSeedSubstrings, type PreTokenText } from '../../trainers/unigram/seed.js';
+import { parseCountKey } from '../../trainers/unigram/counting.js';
+import { extractSeedSubstrings, LINE_END_ID, type PreTokenText } from '../../trainers/unigram/seed.js';
 import { buildLcpArray, buildSuffixArray } from '../../trainers/unigram/suffix-array.js';
 
 function naiveSuffixArray(text: Int32Array): number[] {
@@ -14,10 +15,9 @@ function naiveSuffixArray(text: Int32Array): number[] {
   });
 }
 
-/** Common prefix length where symbol 0 matches nothing. */
 function naiveLcp(text: Int32Array, a: number, b: number): number {
   let k = 0;
-  while (a + k < text.length && b + k < text.length && text[a + k] === text[b + k] && text[a + k] !== 0) k++;
+  while (a + k < text.length && b + k < text.length && text[a + k] === text[b + k]) k++;
   return k;
 }
 
@@ -40,7 +40,7 @@ describe('buildSuffixArray', () => {
 });
 
 describe('buildLcpArray', () => {
-  it('stops common prefixes at the boundary symbol', () => {
+  it('matches comparing suffixes symbol by symbol', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 60 }), (symbols) => {
         const text = Int32Array.from(symbols);
@@ -53,33 +53,79 @@ describe('buildLcpArray', () => {
   });
 });
 
-/** Builds the dense text of pre-tokens with counts, as the trainer does. */
+/** Builds the dense text of count keys (LF marks a line-final pre-token), as the trainer does. */
 function preTokenText(entries: [string, number][]) {
-  const table = buildCharacterTable(new Set(entries.flatMap(([word]) => [...word].map((c) => c.codePointAt(0)!))));
+  const words = entries.map(([key]) => parseCountKey(key));
+  const table = buildCharacterTable(new Set(words.flatMap(({ preToken }) => [...preToken].map((c) => c.codePointAt(0)!))));
   const symbols: number[] = [];
   const starts: number[] = [];
-  for (const [word] of entries) {
+  for (const { preToken, lineFinal } of words) {
     starts.push(symbols.length);
-    for (const c of word) symbols.push(table.ids.get(c.codePointAt(0)!)!);
-    symbols.push(0);
+    for (const c of preToken) symbols.push(table.ids.get(c.codePointAt(0)!)!);
+    symbols.push(lineFinal ? LINE_END_ID : table.separatorId);
   }
   const text: PreTokenText = { text: Int32Array.from(symbols), counts: Float64Array.from(entries.map(([, n]) => n)), starts: Int32Array.from(starts) };
   return { text, table };
 }
 
+const seedOptions = { seedSize: 100, maxPieceLength: 16, splitDigits: false };
+
 describe('extractSeedSubstrings', () => {
-  // Worked by hand: " ab" occurs 3 + 2 = 5 times and is followed by the end or by "c", so it is
-  // a repeat scored 5 × 3 = 15; "ab" scores 5 × 2 = 10. " abc" occurs twice but only in one
-  // distinct pre-token, so its suffixes " abc", "abc", "bc" come from the leaf rule: 2 × 4,
-  // 2 × 3, 2 × 2. Single characters are never substring seeds.
+  // Worked by hand: " ab" occurs 3 + 2 = 5 times, followed by the next pre-token or by "c", so
+  // it is a right-branching repeat scored 5 × 3 = 15; "ab" scores 5 × 2 = 10. " abc", "abc"
+  // and "bc" occur twice, but always followed by the next pre-token, so none is a seed.
+  // Single characters are never substring seeds.
   it('ranks repeats by frequency times length', () => {
     const { text, table } = preTokenText([
       [' ab', 3],
       [' abc', 2],
     ]);
-    const seeds = extractSeedSubstrings(text, table, { seedSize: 100, maxPieceLength: 16, splitDigits: false });
-    expect(seeds.pieces).toEqual([' ab', 'ab', ' abc', 'abc', 'bc']);
-    expect([...seeds.seedScores]).toEqual([15, 10, 8, 6, 4]);
+    const seeds = extractSeedSubstrings(text, table, seedOptions);
+    expect(seeds.pieces).toEqual([' ab', 'ab']);
+    expect([...seeds.seedScores]).toEqual([15, 10]);
+  });
+
+  // In the Turkish train files "Seçili" always comes before a space, and spm_train's 32k
+  // vocabulary has "▁Seçil" but not "▁Seçili".
+  it('skips a word always followed by a space', () => {
+    const { text, table } = preTokenText([
+      [' seçili', 5],
+      [' seçilmiş', 3],
+    ]);
+    const pieces = extractSeedSubstrings(text, table, seedOptions).pieces;
+    expect(pieces).toContain(' seçil');
+    expect(pieces).not.toContain(' seçili');
+    expect(pieces).not.toContain(' seçilmiş');
+  });
+
+  // " ab" × 3 followed by a space and × 1 at a line end: 4 × 3 = 12, and "ab" 4 × 2 = 8.
+  it('counts a line end as another following symbol', () => {
+    const { text, table } = preTokenText([
+      [' ab', 3],
+      [' ab\n', 1],
+    ]);
+    const seeds = extractSeedSubstrings(text, table, seedOptions);
+    expect(seeds.pieces).toEqual([' ab', 'ab']);
+    expect([...seeds.seedScores]).toEqual([12, 8]);
+  });
+
+  it('skips a word always at a line end', () => {
+    const { text, table } = preTokenText([
+      [' ab\n', 3],
+      [' cd', 1],
+    ]);
+    expect(extractSeedSubstrings(text, table, seedOptions).pieces).toEqual([]);
+  });
+
+  it('rejects substrings with an unknown character', () => {
+    const { text, table } = preTokenText([
+      [' abc', 3],
+      [' abd', 3],
+    ]);
+    // Mark "b" as a character outside the table, as the trainer does for rare characters.
+    const b = table.ids.get(0x62)!;
+    for (let i = 0; i < text.text.length; i++) if (text.text[i] === b) text.text[i] = table.unknownId;
+    expect(extractSeedSubstrings(text, table, seedOptions).pieces).toEqual([]);
   });
 
   it('skips substrings seen once', () => {
@@ -95,8 +141,8 @@ describe('extractSeedSubstrings', () => {
       [' ab', 3],
       [' abc', 2],
     ]);
-    expect(extractSeedSubstrings(text, table, { seedSize: 2, maxPieceLength: 16, splitDigits: false }).pieces).toEqual([' ab', 'ab']);
-    expect(extractSeedSubstrings(text, table, { seedSize: 100, maxPieceLength: 2, splitDigits: false }).pieces).toEqual(['ab', 'bc']);
+    expect(extractSeedSubstrings(text, table, { seedSize: 1, maxPieceLength: 16, splitDigits: false }).pieces).toEqual([' ab']);
+    expect(extractSeedSubstrings(text, table, { seedSize: 100, maxPieceLength: 2, splitDigits: false }).pieces).toEqual(['ab']);
   });
 });
 

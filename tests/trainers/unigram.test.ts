@@ -5,6 +5,7 @@ import { silentProgress } from '../../src/progress.js';
 import { ByteTrie } from '../../src/trie.js';
 import { PieceKind, type Vocab } from '../../src/vocab.js';
 import { CountTable } from '../../trainers/counting.js';
+import { countPreTokens, LINE_PRE_TOKEN_UNIT } from '../../trainers/unigram/counting.js';
 import { digamma } from '../../trainers/unigram/em.js';
 import { TrainingLattice } from '../../trainers/unigram/lattice.js';
 import { addExpectedCounts, addViterbiCounts, buildLatticeCache } from '../../trainers/unigram/lattice-cache.js';
@@ -30,7 +31,7 @@ function options(overrides: Partial<UnigramTrainerOptions> = {}): UnigramTrainer
 }
 
 function preTokenCounts(entries: [string, number][]): CountTable {
-  const table = new CountTable({ unit: 'pre-tokens', normalizer: 'none', preTokenizer: { type: 'metaspace', prefixSpace: true } });
+  const table = new CountTable({ unit: LINE_PRE_TOKEN_UNIT, normalizer: 'none', preTokenizer: { type: 'metaspace', prefixSpace: true } });
   for (const [key, count] of entries) table.add(key, count);
   return table;
 }
@@ -44,13 +45,14 @@ function learned(vocab: Vocab): string[] {
 }
 
 describe('trainUnigramVocab', () => {
-  // Worked by hand for " ab" × 6: seeds are ' ', 'a', 'b' (6 each), " ab" (6 × 3 = 18) and
+  // Worked by hand for " ab" × 6, 2 of them at a line end, so " ab" and "ab" are followed by
+  // two different symbols: seeds are ' ', 'a', 'b' (6 each), " ab" (6 × 3 = 18) and
   // "ab" (6 × 2 = 12), so p(" ab") = 18/48. The posterior of " ab" is 0.375 / 0.408 ≈ 0.92,
   // and the first M step keeps only " ab" (5.5 expected); ' ' (0.49), "ab" (0.46), 'a' and 'b'
   // fall under 0.5. The required characters return with the lowest score (0), each next one
   // 0.0001 lower; ' ' ties with " ab" at 0 and sorts first by code point.
   it('learns the pieces worked out by hand', async () => {
-    const vocab = await trainUnigramVocab(preTokenCounts([[' ab', 6]]), options({ vocabSize: 261 }), silentProgress);
+    const vocab = await trainUnigramVocab(preTokenCounts([[' ab', 4], [' ab\n', 2]]), options({ vocabSize: 261 }), silentProgress);
     expect(learned(vocab)).toEqual([' ', ' ab', 'a', 'b']);
     expect([...vocab.scores!.slice(257)]).toEqual([0, 0, -0.0001, -0.0002]);
   });
@@ -120,7 +122,8 @@ describe('digamma', () => {
 });
 
 describe('lattice cache', () => {
-  const words = ['aab', 'abba', 'b', 'abcab', 'cccc'];
+  // "ç" and "😀" are 2 and 4 bytes and no piece, so they take unknown edges of those lengths.
+  const words = ['aab', 'abba', 'b', 'abcab', 'cccc', 'açab', 'ç', '😀bab'];
   const pieces = ['a', 'b', 'ab', 'ba', 'abb', 'bc'];
 
   function setUp(scores: number[]) {
@@ -128,7 +131,7 @@ describe('lattice cache', () => {
     const trie = ByteTrie.build(pieceBytes);
     const bytes = utf8.encode(words.join(''));
     const starts = [0];
-    for (const word of words) starts.push(starts.at(-1)! + word.length);
+    for (const word of words) starts.push(starts.at(-1)! + utf8.encode(word).length);
     const input = { bytes, starts: Int32Array.from(starts), counts: Float64Array.from(words.map((_, k) => k + 1)) };
     return { trie, input, scores: Float64Array.from(scores) };
   }
@@ -165,5 +168,43 @@ describe('lattice cache', () => {
       for (const id of ids) if (id >= 0) oracle[id]! += input.counts[w]!;
     });
     expect([...frequency]).toEqual([...oracle]);
+  });
+});
+
+describe('lattice cache with long pieces', () => {
+  // A 300-byte piece needs 16-bit edge lengths.
+  it('gives the counts of the uncached lattice', () => {
+    const pieceBytes = ['a'.repeat(300), 'a', 'b'].map((piece) => utf8.encode(piece));
+    const trie = ByteTrie.build(pieceBytes);
+    const bytes = utf8.encode('a'.repeat(301) + 'b' + 'ab');
+    const input = { bytes, starts: Int32Array.from([0, 302, 304]), counts: Float64Array.from([2, 3]) };
+    const scores = Float64Array.from([-5, -2, -2]);
+    const cache = buildLatticeCache(trie, input);
+    expect(cache.edgeLength.BYTES_PER_ELEMENT).toBe(2);
+
+    const frequency = new Float64Array(3);
+    addViterbiCounts(cache, input.counts, scores, -12, frequency);
+    expect([...frequency]).toEqual([2, 2 + 3, 2 + 3]);
+
+    const expectedCached = new Float64Array(3);
+    addExpectedCounts(cache, input.counts, scores, -12, expectedCached);
+    const lattice = new TrainingLattice(trie, scores, -12);
+    const expectedOracle = new Float64Array(3);
+    lattice.addExpectedCounts(bytes, 0, 302, 2, expectedOracle);
+    lattice.addExpectedCounts(bytes, 302, 304, 3, expectedOracle);
+    expectedCached.forEach((value, id) => expect(value).toBeCloseTo(expectedOracle[id]!, 8));
+  });
+});
+
+describe('countPreTokens', () => {
+  async function* batches(lines: string[]) {
+    yield { source: 'test', firstLineNumber: 1, lines };
+  }
+
+  it('marks the last pre-token of each line', async () => {
+    const settings = { normalizer: 'none', preTokenizer: { type: 'metaspace', prefixSpace: true }, inputSentenceSize: 0, seed: 0 } as const;
+    const table = await countPreTokens(batches(['ab cd', 'cd ab', '', 'ab']), settings, silentProgress);
+    expect(table.settings.unit).toBe(LINE_PRE_TOKEN_UNIT);
+    expect(Object.fromEntries(table.counts)).toEqual({ ' ab': 1, ' cd\n': 1, ' cd': 1, ' ab\n': 2 });
   });
 });

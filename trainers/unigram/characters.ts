@@ -39,14 +39,22 @@ export function isDecimalDigit(codePoint: number): boolean {
   return DECIMAL_DIGIT.test(String.fromCodePoint(codePoint));
 }
 
-/** Per-character facts the piece rules need, indexed by a dense character id. */
+/**
+ * Per-character facts the piece rules need, indexed by a dense character id. Ids 1 to
+ * `codePoints.length - 1` are characters. Id 0 (a line end), `separatorId` and `unknownId`
+ * are markers that no piece contains.
+ */
 export interface CharacterTable {
-  /** Code point of each dense id; id 0 is the pre-token boundary and has none. */
+  /** Code point of each dense id; id 0 is the line end and has none. */
   codePoints: Int32Array;
   scripts: Int32Array;
   digits: Uint8Array;
   /** Dense id of the space, or -2 when the table has none. */
   spaceId: number;
+  /** Dense id of the boundary between two pre-tokens of a line. */
+  separatorId: number;
+  /** Dense id that stands for every character outside the table. */
+  unknownId: number;
   /** Dense id of each code point. */
   ids: Map<number, number>;
 }
@@ -59,6 +67,8 @@ export function buildCharacterTable(codePoints: Iterable<number>): CharacterTabl
     scripts: new Int32Array(sorted.length + 1),
     digits: new Uint8Array(sorted.length + 1),
     spaceId: -2,
+    separatorId: sorted.length + 1,
+    unknownId: sorted.length + 2,
     ids: new Map(),
   };
   table.codePoints[0] = -1;
@@ -81,7 +91,7 @@ export function isValidPiece(table: CharacterTable, text: Int32Array, start: num
   let previous = -2;
   for (let i = start; i < end; i++) {
     const id = text[i]!;
-    if (id === 0) return false;
+    if (id === 0 || id >= table.codePoints.length) return false;
     if (id === space) {
       if (i > start) return false;
       continue;

@@ -1,7 +1,6 @@
 // Suffix array by induced sorting (SA-IS, Nong, Zhang and Chan 2009, "Linear Suffix Array
 // Construction by Almost Pure Induced-Sorting") and the LCP array by Kasai et al. (2001).
-// The LCP array here treats symbol 0 as a boundary that matches nothing, so common prefixes
-// stop at the end of each pre-token. Enumerating the repeated substrings is left to seed.ts.
+// Enumerating the repeated substrings is left to seed.ts.
 
 /**
  * Builds the suffix array of `text`, whose symbols lie in [0, upper].
@@ -101,8 +100,8 @@ export function buildSuffixArray(text: Int32Array, upper: number): Int32Array {
 
 /**
  * Builds the LCP array: `lcp[i]` is the length of the common prefix of the suffixes at
- * `sa[i - 1]` and `sa[i]` (`lcp[0]` is 0). Symbol 0 is a boundary that equals nothing, not
- * even another 0, so no common prefix crosses a pre-token's end.
+ * `sa[i - 1]` and `sa[i]` (`lcp[0]` is 0). Every symbol, boundaries included, matches
+ * itself, so a common prefix may run past a pre-token's end.
  */
 export function buildLcpArray(text: Int32Array, sa: Int32Array): Int32Array {
   const n = text.length;
@@ -118,7 +117,7 @@ export function buildLcpArray(text: Int32Array, sa: Int32Array): Int32Array {
       continue;
     }
     const j = sa[r - 1]!;
-    while (i + h < n && j + h < n && text[i + h] === text[j + h] && text[i + h] !== 0) h++;
+    while (i + h < n && j + h < n && text[i + h] === text[j + h]) h++;
     lcp[r] = h;
   }
   return lcp;

@@ -8,12 +8,12 @@ import type { Progress } from '../../src/progress.js';
 import { utf8ByteLength, utf8Encoder } from '../../src/utf8.js';
 import { PieceKind, reservedPieceCount, reservedPieces, type Vocab } from '../../src/vocab.js';
 import { compareCodePoints, type CountTable } from '../counting.js';
-import { buildCharacterTable, chooseRequiredCharacters } from './characters.js';
-import { PRE_TOKEN_UNIT } from './counting.js';
+import { buildCharacterTable, chooseRequiredCharacters, type CharacterTable } from './characters.js';
+import { LINE_PRE_TOKEN_UNIT, parseCountKey, PRE_TOKEN_UNIT } from './counting.js';
 import { EStepPool } from './em-pool.js';
 import { activePieces, prune, runEStep, runMStep, UnigramModel, type PreTokenBytes } from './em.js';
 import type { UnigramTrainerOptions } from './options.js';
-import { extractSeedSubstrings, type PreTokenText } from './seed.js';
+import { extractSeedSubstrings, LINE_END_ID, type PreTokenText } from './seed.js';
 
 /** SentencePiece stops pruning once the model has at most this multiple of the vocabulary size. */
 const DESIRED_SIZE_FACTOR = 1.1;
@@ -22,15 +22,15 @@ const REQUIRED_PENALTY_STEP = 0.0001;
 
 /** Trains a Unigram vocabulary from pre-token counts. */
 export async function trainUnigramVocab(counts: CountTable, options: UnigramTrainerOptions, progress: Progress): Promise<Vocab> {
-  if (counts.settings.unit !== PRE_TOKEN_UNIT) {
+  if (counts.settings.unit !== LINE_PRE_TOKEN_UNIT && counts.settings.unit !== PRE_TOKEN_UNIT) {
     throw new ToksmithError(`counts of ${counts.settings.unit} cannot train a unigram vocabulary`, { hint: 'count with --model unigram' });
   }
   const startedMs = Date.now();
 
   // 1. Required characters, and the pre-tokens split at every other character.
   const characterCounts = new Map<number, number>();
-  for (const [preToken, count] of counts.counts) {
-    for (const character of preToken) {
+  for (const [key, count] of counts.counts) {
+    for (const character of parseCountKey(key).preToken) {
       const codePoint = character.codePointAt(0)!;
       characterCounts.set(codePoint, (characterCounts.get(codePoint) ?? 0) + count);
     }
@@ -48,20 +48,20 @@ export async function trainUnigramVocab(counts: CountTable, options: UnigramTrai
     );
   }
   const requiredSet = new Set(required.map(([codePoint]) => codePoint));
-  let segments: [string, number][] | undefined = splitAtRareCharacters(counts, requiredSet);
+  const segments = splitAtRareCharacters(counts, requiredSet);
   const words = toPreTokenBytes(segments);
   progress.notice(
     `${required.length} characters kept (by --character-coverage) cover ${(coverageReached * 100).toFixed(4)}% of ${characterCounts.size} seen; ` +
       `${segments.length} distinct pre-tokens`,
   );
+  // Only the byte form of the segments is needed from here on, so the strings can be collected.
+  segments.length = 0;
 
   // 2. Seed pieces: the required characters, then the best repeated substrings.
   const seedStartMs = Date.now();
   progress.start('seed', undefined, 'pieces');
   const table = buildCharacterTable(requiredSet);
-  const denseText = toDenseText(segments, table.ids);
-  // Only the byte and dense forms are needed from here on, so the strings can be collected.
-  segments = undefined;
+  const denseText = toDenseText(counts, table);
   const seeds = extractSeedSubstrings(denseText, table, {
     seedSize: options.seedSize,
     maxPieceLength: options.maxPieceLength,
@@ -129,7 +129,8 @@ function splitAtRareCharacters(counts: CountTable, required: Set<number>): [stri
   const add = (segment: string, count: number): void => {
     if (segment.length > 0) merged.set(segment, (merged.get(segment) ?? 0) + count);
   };
-  for (const [preToken, count] of counts.counts) {
+  for (const [key, count] of counts.counts) {
+    const { preToken } = parseCountKey(key);
     let start = 0;
     let clean = true;
     for (let i = 0; i < preToken.length; i++) {
@@ -148,20 +149,27 @@ function splitAtRareCharacters(counts: CountTable, required: Set<number>): [stri
   return [...merged].sort((a, b) => b[1] - a[1] || compareCodePoints(a[0], b[0]));
 }
 
-function toDenseText(segments: [string, number][], ids: Map<number, number>): PreTokenText {
+/**
+ * Lays out the counted pre-tokens for seed extraction, in the counts' deterministic order:
+ * characters outside `table` become its unknown id, and each pre-token ends in the symbol that
+ * followed it in its line (see seed.ts).
+ */
+function toDenseText(counts: CountTable, table: CharacterTable): PreTokenText {
+  const entries = counts.sorted();
   let length = 0;
-  for (const [segment] of segments) length += segment.length + 1;
+  for (const [key] of entries) length += key.length + 1;
   const text = new Int32Array(length);
-  const counts = new Float64Array(segments.length);
-  const starts = new Int32Array(segments.length);
+  const weights = new Float64Array(entries.length);
+  const starts = new Int32Array(entries.length);
   let position = 0;
-  segments.forEach(([segment, count], w) => {
+  entries.forEach(([key, count], w) => {
+    const { preToken, lineFinal } = parseCountKey(key);
     starts[w] = position;
-    counts[w] = count;
-    for (const character of segment) text[position++] = ids.get(character.codePointAt(0)!)!;
-    text[position++] = 0;
+    weights[w] = count;
+    for (const character of preToken) text[position++] = table.ids.get(character.codePointAt(0)!) ?? table.unknownId;
+    text[position++] = lineFinal ? LINE_END_ID : table.separatorId;
   });
-  return { text: text.subarray(0, position), counts, starts };
+  return { text: text.subarray(0, position), counts: weights, starts };
 }
 
 function toPreTokenBytes(segments: [string, number][]): PreTokenBytes {
