@@ -13,7 +13,6 @@ import { createPreTokenizer, type PreTokenizer } from './pre-tokenizers.js';
 import { createSegmenter } from './segment/index.js';
 import { TokenSink, type SegmentContext, type Segmenter } from './segment/types.js';
 import { SortedTrie } from './sorted-trie.js';
-import type { PrefixMatcher } from './trie.js';
 import { bytePieceName, lenientUtf8Decoder, utf8ByteLength, utf8Encoder } from './utf8.js';
 import { indexVocab, PieceKind, pieceStoreOf, type MethodName, type PieceStore, type Vocab } from './vocab.js';
 
@@ -25,6 +24,18 @@ export interface Encoding {
 }
 
 const REPLACEMENT_CHARACTER = utf8Encoder.encode('\uFFFD');
+
+const trieCache = new WeakMap<Vocab, SortedTrie>();
+
+/** Returns the trie of a vocabulary's normal pieces, built on first use and shared by its encoders. */
+export function normalPieceTrie(vocab: Vocab): SortedTrie {
+  let trie = trieCache.get(vocab);
+  if (trie === undefined) {
+    trie = SortedTrie.build(pieceStoreOf(vocab), (id) => vocab.kinds[id] === PieceKind.normal, vocab.byteOrder);
+    trieCache.set(vocab, trie);
+  }
+  return trie;
+}
 
 export interface EncoderOptions {
   /** What to do with special-token text in the input. @default 'text' */
@@ -67,19 +78,18 @@ export class Encoder {
     this.method = method;
     this.normalizer = createNormalizer(vocab.normalizer);
     this.preTokenizer = createPreTokenizer(vocab.preTokenizer);
-    let trie: PrefixMatcher | undefined;
     this.context = {
       vocab,
       index: indexVocab(vocab),
       get trie() {
-        trie ??= SortedTrie.build(pieceStoreOf(vocab), (id) => vocab.kinds[id] === PieceKind.normal, vocab.byteOrder);
-        return trie;
+        return normalPieceTrie(vocab);
       },
     };
     this.segment = createSegmenter(method, this.context);
     this.decoder = new Decoder(vocab);
     this.addedTokens = new AddedTokenMatcher(addedTokensOf(vocab), options.special ?? 'text');
-    this.pipeline = vocab.pipeline === undefined ? undefined : new PipelineEncoder(vocab.pipeline, this.segment);
+    const steps = vocab.pipeline === undefined ? 0 : vocab.pipeline.normalizers.length + vocab.pipeline.preTokenizers.length;
+    this.pipeline = steps === 0 ? undefined : new PipelineEncoder(vocab.pipeline!, this.segment);
     this.template = options.addSpecialTokens === false ? undefined : vocab.pipeline?.template;
   }
 
@@ -188,11 +198,14 @@ export class Decoder {
   private readonly kinds: Uint8Array;
   /** Decoder steps of an imported pipeline that work on strings; absent when bytes suffice. */
   private readonly steps: DecoderStep[] | undefined;
+  /** Imported tokenizers decode the unknown piece as its text, as their own tools do; toksmith's write U+FFFD. */
+  private readonly unknownAsText: boolean;
 
   constructor(readonly vocab: Vocab) {
     this.prefixSpace = createPreTokenizer(vocab.preTokenizer).prefixSpace;
     this.store = pieceStoreOf(vocab);
     this.kinds = vocab.kinds;
+    this.unknownAsText = vocab.pipeline !== undefined;
     const decoders = vocab.pipeline?.decoders ?? [];
     this.steps = decoders.every((step) => step.type === 'byte-level')
       ? undefined
@@ -231,14 +244,14 @@ export class Decoder {
         });
       }
       if (this.steps !== undefined) continue;
-      total += this.kinds[id] === PieceKind.unknown ? REPLACEMENT_CHARACTER.length : ends[id]! - (id > 0 ? ends[id - 1]! : 0);
+      total += this.kinds[id] === PieceKind.unknown && !this.unknownAsText ? REPLACEMENT_CHARACTER.length : ends[id]! - (id > 0 ? ends[id - 1]! : 0);
     }
     if (this.steps !== undefined) return this.decodeWithSteps(ids, this.steps);
     const out = new Uint8Array(total);
     let position = 0;
     for (let k = 0; k < ids.length; k++) {
       const id = ids[k]!;
-      if (this.kinds[id] === PieceKind.unknown) {
+      if (this.kinds[id] === PieceKind.unknown && !this.unknownAsText) {
         out.set(REPLACEMENT_CHARACTER, position);
         position += REPLACEMENT_CHARACTER.length;
         continue;

@@ -4,7 +4,7 @@
 // The readers of other formats live in src/formats/ and register here.
 
 import { closeSync, openSync, readSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { Decoder, Encoder, type EncoderOptions } from './encoder.js';
 import { ToksmithError } from './errors.js';
 import { lenientUtf8Decoder } from './utf8.js';
@@ -78,9 +78,19 @@ export function tokenizerFromVocab(vocab: Vocab, path: string, name: string, opt
 }
 
 
-/** Returns the default report name of a tokenizer file: its name without directory and extension. */
-export function defaultTokenizerName(path: string): string {
-  return basename(path, extname(path));
+/** File names that say nothing about the tokenizer, so its directory names it instead. */
+const GENERIC_NAMES = new Set(['tokenizer', 'encoder', 'vocab', 'spiece', 'sentencepiece', 'model']);
+
+/**
+ * Returns the default report name of a tokenizer file: its name without directory, extension
+ * and reader prefix, or its directory's name for generic names such as tokenizer.json.
+ */
+export function defaultTokenizerName(argument: string): string {
+  const path = splitPrefix(argument).path;
+  const name = basename(path, extname(path));
+  if (!GENERIC_NAMES.has(name)) return name;
+  const directory = basename(dirname(resolve(path)));
+  return directory === '' ? name : directory;
 }
 
 function readHead(path: string, length: number): Uint8Array {
@@ -122,14 +132,14 @@ export function readVocabFile(argument: string, options: ReadVocabOptions = {}):
   const reader = forced ?? VOCAB_READERS.find((candidate) => candidate.accepts(path, head));
   if (reader === undefined) {
     throw new ToksmithError(`${path}: unsupported tokenizer file format`, {
-      hint: `toksmith reads ${VOCAB_READERS.map((known) => known.format).join(', ')}; force a reader with ${VOCAB_READERS.map((known) => `${known.prefix}:`).join(', ')}`,
+      hint: `toksmith reads ${VOCAB_READERS.map((known) => known.format).join(', ')}; force a reader with ${[...new Set(VOCAB_READERS.map((known) => `${known.prefix}:`))].join(', ')}`,
     });
   }
   return reader.read(path, options);
 }
 
 /** Loads any supported tokenizer file as a ready-to-use tokenizer; see {@link readVocabFile}. */
-export function loadTokenizer(argument: string, name = defaultTokenizerName(splitPrefix(argument).path), options: LoadTokenizerOptions = {}): LoadedTokenizer {
+export function loadTokenizer(argument: string, name = defaultTokenizerName(argument), options: LoadTokenizerOptions = {}): LoadedTokenizer {
   const vocab = readVocabFile(argument, options);
   return tokenizerFromVocab(vocab, splitPrefix(argument).path, name, options);
 }

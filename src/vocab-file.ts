@@ -15,10 +15,12 @@ import { readFileSync, statSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { Packr } from 'msgpackr';
 import { ToksmithError } from './errors.js';
+import { normalPieceTrie } from './encoder.js';
 import { NORMALIZER_NAMES, type NormalizerName } from './normalizers.js';
+import { mergeResults } from './segment/merges.js';
 import type { PipelineSpec } from './pipeline/spec.js';
 import { PRE_TOKENIZER_NAMES, type PreTokenizerSpec } from './pre-tokenizers.js';
-import { ALGORITHMS, IMPORTED_ALGORITHMS, METHODS, pieceStoreOf, type Algorithm, type MethodName, type Provenance, type Vocab } from './vocab.js';
+import { ALGORITHMS, definePiecesLazily, IMPORTED_ALGORITHMS, METHODS, pieceStoreOf, type Algorithm, type MethodName, type Provenance, type Vocab } from './vocab.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { sortIdsByBytes } from './sorted-trie.js';
 
@@ -42,6 +44,7 @@ interface VocabSection {
   scores?: Uint8Array;
   merges?: Uint8Array;
   byteOrder?: Uint8Array;
+  mergeResults?: Uint8Array;
   pipeline?: PipelineSpec;
 }
 
@@ -103,6 +106,10 @@ export function encodeVocabSection(vocab: Vocab): Uint8Array {
   if (vocab.scores !== undefined) section.scores = toLittleEndianFloat64(vocab.scores);
   if (vocab.merges !== undefined) section.merges = toLittleEndianUint32(new Uint32Array(vocab.merges.buffer, vocab.merges.byteOffset, vocab.merges.length));
   section.byteOrder = toLittleEndianUint32(sortIdsByBytes(pieceStoreOf(vocab)));
+  if (vocab.merges !== undefined) {
+    const results = mergeResults(vocab, () => normalPieceTrie(vocab));
+    section.mergeResults = toLittleEndianUint32(new Uint32Array(results.buffer, results.byteOffset, results.length));
+  }
   if (vocab.pipeline !== undefined) section.pipeline = vocab.pipeline;
   return packr.pack(section);
 }
@@ -218,6 +225,11 @@ export function deserializeVocab(file: Uint8Array, name: string): Vocab {
     vocab.merges = new Int32Array(fromLittleEndianUint32(section.merges).buffer);
     for (const id of vocab.merges) if (id < 0 || id >= count) throw invalid(`merge refers to unknown id ${id}`);
   }
+  if (section.mergeResults !== undefined && vocab.merges !== undefined) {
+    const results = new Int32Array(fromLittleEndianUint32(section.mergeResults).buffer);
+    if (results.length !== vocab.merges.length / 2) throw invalid('merge result table size disagrees with merge count');
+    vocab.mergeResults = results;
+  }
   if (section.byteOrder !== undefined) {
     const order = new Int32Array(fromLittleEndianUint32(section.byteOrder).buffer);
     if (order.length !== count) throw invalid('byte order table size disagrees with piece count');
@@ -231,33 +243,8 @@ export function deserializeVocab(file: Uint8Array, name: string): Vocab {
     vocab.pipeline = pipeline;
   }
   if (provenance !== null) vocab.provenance = provenance;
-  definePiecesLazily(vocab, blob, ends);
+  definePiecesLazily(vocab, { bytes: blob, ends });
   return vocab;
-}
-
-/**
- * Makes `vocab.pieces` a getter that creates the per-piece views on first use and then turns
- * into a plain property, so commands that only need the piece store never create them.
- */
-function definePiecesLazily(vocab: Vocab, blob: Uint8Array, ends: Uint32Array): void {
-  const settle = (pieces: Uint8Array[]): void => {
-    Object.defineProperty(vocab, 'pieces', { value: pieces, writable: true, enumerable: true, configurable: true });
-  };
-  Object.defineProperty(vocab, 'pieces', {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const pieces = new Array<Uint8Array>(ends.length);
-      let start = 0;
-      for (let id = 0; id < ends.length; id++) {
-        pieces[id] = blob.subarray(start, ends[id]!);
-        start = ends[id]!;
-      }
-      settle(pieces);
-      return pieces;
-    },
-    set: settle,
-  });
 }
 
 /** Loads a `.tok` file; every failure is a one-line error naming the file. */

@@ -53,6 +53,8 @@ export interface Vocab {
   scores?: Float64Array;
   /** Ordered merges as id pairs: merge `rank` joins `merges[2*rank]` and `merges[2*rank+1]`. */
   merges?: Int32Array;
+  /** Id that each merge makes, derived from `merges`; .tok files store it so loading skips the trie lookups. */
+  mergeResults?: Int32Array;
   normalizer: NormalizerName;
   preTokenizer: PreTokenizerSpec;
   defaultMethod: MethodName;
@@ -99,6 +101,32 @@ export function pieceStoreFromPieces(pieces: readonly Uint8Array[]): PieceStore 
     ends[id] = position;
   }
   return { bytes, ends };
+}
+
+/**
+ * Makes `vocab.pieces` a getter that creates the per-piece views on first use and then turns
+ * into a plain property, so commands that only need the piece store never create them.
+ */
+export function definePiecesLazily(vocab: Vocab, store: PieceStore): void {
+  const { bytes: blob, ends } = store;
+  const settle = (pieces: Uint8Array[]): void => {
+    Object.defineProperty(vocab, 'pieces', { value: pieces, writable: true, enumerable: true, configurable: true });
+  };
+  Object.defineProperty(vocab, 'pieces', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const pieces = new Array<Uint8Array>(ends.length);
+      let start = 0;
+      for (let id = 0; id < ends.length; id++) {
+        pieces[id] = blob.subarray(start, ends[id]!);
+        start = ends[id]!;
+      }
+      settle(pieces);
+      return pieces;
+    },
+    set: settle,
+  });
 }
 
 /** Ids that encode and decode look up often, derived once from a vocabulary. */

@@ -4,6 +4,7 @@
 // special tokens in the text become their ids, stay plain text, or are an error.
 
 import { ToksmithError, UsageError } from '../errors.js';
+import { utf8ByteLength } from '../utf8.js';
 import type { AddedTokenSpec } from './spec.js';
 
 /** Policy for special-token text found in the input. */
@@ -74,7 +75,7 @@ export class AddedTokenMatcher {
       let start = match.index;
       let end = start + content.length;
       if (this.errorTokens.has(content)) {
-        throw new ToksmithError(`special token '${content}' found in the text at character ${start}`, {
+        throw new ToksmithError(`special token '${content}' found at byte ${utf8ByteLength(text, 0, start)}`, {
           hint: 'pass --special text to encode it as plain text, or --special allow to emit its id',
         });
       }

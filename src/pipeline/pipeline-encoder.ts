@@ -16,6 +16,8 @@ import {
 import './normalizer-steps.js';
 import './pre-tokenizer-steps.js';
 import './decoder-steps.js';
+import './precompiled.js';
+import '../formats/spm/steps.js';
 
 /** Encoded plain text: ids, and flat [start, end) pairs of UTF-16 indices of the input when requested. */
 export interface PipelineEncoding {

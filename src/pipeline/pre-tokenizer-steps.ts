@@ -1,9 +1,10 @@
 // Pre-tokenizer steps, named after Hugging Face tokenizers' pre-tokenizers: Split with its five
-// behaviours, ByteLevel and Metaspace. Pieces of byte-level vocabularies are stored as raw bytes,
+// behaviours, ByteLevel, Metaspace, Whitespace, WhitespaceSplit, Digits, Punctuation and
+// BertPreTokenizer. Pieces of byte-level vocabularies are stored as raw bytes,
 // so ByteLevel needs no byte-to-character mapping here: it only adds the prefix space and splits.
 
 import { ToksmithError } from '../errors.js';
-import { GPT2_PATTERN } from '../pre-tokenizers.js';
+import { GPT2_PATTERN, WHITE_SPACE } from '../pre-tokenizers.js';
 import type { PatternSpec, StepSpec } from './spec.js';
 import { registerPreTokenizerStep, setting, subSplit, type Split } from './steps.js';
 
@@ -149,3 +150,60 @@ registerPreTokenizerStep('metaspace', (spec, path) => {
     },
   };
 });
+
+/** Word characters as Oniguruma's Unicode `\w` defines them, which Hugging Face's Whitespace uses. */
+const WORD = '\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\u200c\\u200d';
+
+/** Registers a pre-tokenizer that applies one fixed pattern with one behaviour to every split. */
+function registerPatternStep(type: string, pattern: RegExp, behavior: SplitBehavior, invert: boolean): void {
+  registerPreTokenizerStep(type, () => ({
+    split(splits) {
+      const out: Split[] = [];
+      for (const split of splits) splitByPattern(split, pattern, behavior, invert, out);
+      return out;
+    },
+  }));
+}
+
+// Whitespace keeps runs of word characters and runs of other non-space characters.
+registerPatternStep('whitespace', new RegExp(`[${WORD}]+|[^${WORD}${WHITE_SPACE}]+`, 'gu'), 'removed', true);
+registerPatternStep('whitespace-split', new RegExp(`[${WHITE_SPACE}]+`, 'gu'), 'removed', false);
+
+// Rust's char::is_numeric, which Digits uses, is general category N.
+registerPreTokenizerStep('digits', (spec, path) => {
+  const individual = setting(spec, 'individualDigits', 'boolean', path, false);
+  const pattern = individual ? /\p{N}/gu : /\p{N}+/gu;
+  return {
+    split(splits) {
+      const out: Split[] = [];
+      for (const split of splits) splitByPattern(split, pattern, 'isolated', false, out);
+      return out;
+    },
+  };
+});
+
+/** ASCII punctuation (Rust's is_ascii_punctuation, symbols included) and Unicode category P. */
+const PUNCTUATION = /[!-/:-@[-`{-~\p{P}]/gu;
+
+registerPreTokenizerStep('punctuation', (spec, path) => {
+  const behavior = readBehavior(spec, path);
+  return {
+    split(splits) {
+      const out: Split[] = [];
+      for (const split of splits) splitByPattern(split, PUNCTUATION, behavior, false, out);
+      return out;
+    },
+  };
+});
+
+// BertPreTokenizer: split on white space, then isolate each punctuation character.
+const BERT_WHITE_SPACE = new RegExp(`[${WHITE_SPACE}]+`, 'gu');
+registerPreTokenizerStep('bert', () => ({
+  split(splits) {
+    const words: Split[] = [];
+    for (const split of splits) splitByPattern(split, BERT_WHITE_SPACE, 'removed', false, words);
+    const out: Split[] = [];
+    for (const word of words) splitByPattern(word, PUNCTUATION, 'isolated', false, out);
+    return out;
+  },
+}));

@@ -40,6 +40,12 @@ export interface ModelOptions {
   fuseUnknown?: boolean;
   /** BPE: a pre-token that is itself a piece is emitted whole, without merging. */
   ignoreMerges?: boolean;
+  /**
+   * BPE: a merge's priority is the id of the piece it makes, not its position in `merges`, so
+   * every merge that makes one piece ties and the leftmost applies first. This is tiktoken's
+   * rule (ids are byte-pair ranks) and SentencePiece's (ids in score order).
+   */
+  rankMergesByResult?: boolean;
   /** BPE and WordPiece: prefix of pieces that continue a word, such as `##`. */
   continuingSubwordPrefix?: string;
   /** BPE: suffix of pieces that end a word, such as `</w>`. */
@@ -48,7 +54,12 @@ export interface ModelOptions {
   maxInputCharsPerWord?: number;
 }
 
-/** An imported pipeline; a vocabulary that has one applies it instead of `normalizer` and `preTokenizer`. */
+/**
+ * An imported pipeline. When it has normalizer or pre-tokenizer steps, encoding applies them in
+ * place of the vocabulary's `normalizer` and `preTokenizer` (which are then 'none'); without
+ * steps, the vocabulary's own normalizer and pre-tokenizer apply, which is how tiktoken
+ * encodings keep toksmith's built-in cl100k and o200k splitters.
+ */
 export interface PipelineSpec {
   /** Where the pipeline came from: 'hf', 'spm' or 'tiktoken'. */
   source: string;

@@ -9,6 +9,8 @@ import { createLongestSegmenter } from './longest.js';
 import { createMergesSegmenter, hasMerges } from './merges.js';
 import type { SegmentContext, Segmenter } from './types.js';
 import { createViterbiSegmenter, hasScores } from './viterbi.js';
+import { createWordLevelSegmenter, isWordLevel } from './wordlevel.js';
+import { createWordPieceSegmenter, isWordPiece } from './wordpiece.js';
 
 type SegmenterFactory = (context: SegmentContext) => Segmenter;
 
@@ -18,6 +20,8 @@ const FACTORIES: Partial<Record<MethodName, { create: SegmenterFactory; supports
   viterbi: { create: createViterbiSegmenter, supports: hasScores },
   lib: { create: createLibSegmenter, supports: supportsLib },
   merges: { create: createMergesSegmenter, supports: hasMerges },
+  wordpiece: { create: createWordPieceSegmenter, supports: isWordPiece },
+  wordlevel: { create: createWordLevelSegmenter, supports: isWordLevel },
 };
 
 /** Registers a segmentation method; trainers that bring their own inference call this. */
@@ -30,14 +34,16 @@ export function supportedMethods(vocab: Vocab): MethodName[] {
   return (Object.keys(FACTORIES) as MethodName[]).filter((name) => FACTORIES[name]!.supports(vocab));
 }
 
+/** Throws a usage error, naming the methods that do apply, when `method` cannot apply `vocab`. */
+export function checkMethod(method: MethodName, vocab: Vocab): void {
+  const factory = FACTORIES[method];
+  if (factory === undefined || !factory.supports(vocab)) {
+    throw new UsageError(`method '${method}' cannot apply this ${vocab.algorithm} vocabulary`, `use one of: ${supportedMethods(vocab).join(', ')}`);
+  }
+}
+
 /** Creates the segmenter for `method`; throws a usage error if the vocabulary cannot use it. */
 export function createSegmenter(method: MethodName, context: SegmentContext): Segmenter {
-  const factory = FACTORIES[method];
-  if (factory === undefined || !factory.supports(context.vocab)) {
-    throw new UsageError(
-      `method '${method}' cannot apply this ${context.vocab.algorithm} vocabulary`,
-      `use one of: ${supportedMethods(context.vocab).join(', ')}`,
-    );
-  }
-  return factory.create(context);
+  checkMethod(method, context.vocab);
+  return FACTORIES[method]!.create(context);
 }

@@ -11,7 +11,8 @@
 
 import { ToksmithError } from '../errors.js';
 import { utf8SequenceLength } from '../utf8.js';
-import { PieceKind, type Vocab } from '../vocab.js';
+import type { PrefixMatcher } from '../trie.js';
+import { PieceKind, pieceStoreOf, type Vocab } from '../vocab.js';
 import { PairTable } from './pair-table.js';
 import { emitFallback, type SegmentContext, type Segmenter, type TokenSink } from './types.js';
 
@@ -27,67 +28,105 @@ export function hasMerges(vocab: Vocab): boolean {
   return vocab.merges !== undefined;
 }
 
-/** Merge ranks of a vocabulary: (left, right) → rank, and the id each rank produces. */
+/**
+ * Merges of a vocabulary: (left, right) → merge index, and per index the id it produces and its
+ * priority (lower applies first): the index itself, or the result id with `rankMergesByResult`.
+ */
 export interface MergeTable {
   ranks: PairTable;
-  lefts: Int32Array;
-  rights: Int32Array;
+  priorities: Int32Array;
   results: Int32Array;
 }
 
 /**
- * Builds the merge table of `vocab`. Throws when a merge refers to an id outside the vocabulary
- * or its joined bytes are not a normal piece, which means the file is corrupt.
+ * Returns the id each merge of `vocab` makes: `vocab.mergeResults` when stored, else looked up in
+ * the trie. Stored results get a length check only: the file's CRC-32 already guards the bytes,
+ * and comparing every joined piece took a third of the load time of o200k. Throws when a merge refers to an id
+ * outside the vocabulary or its joined bytes are not a normal piece, which means the file is corrupt.
  */
-export function buildMergeTable(context: SegmentContext): MergeTable {
-  const { vocab, trie } = context;
+export function mergeResults(vocab: Vocab, trie: () => PrefixMatcher): Int32Array {
   const merges = vocab.merges ?? new Int32Array(0);
   const count = merges.length >> 1;
-  const table: MergeTable = {
-    ranks: new PairTable(count),
-    lefts: new Int32Array(count),
-    rights: new Int32Array(count),
-    results: new Int32Array(count),
-  };
+  const store = pieceStoreOf(vocab);
+  const { bytes, ends } = store;
+  const size = ends.length;
+  const stored = vocab.mergeResults !== undefined && vocab.mergeResults.length === count ? vocab.mergeResults : undefined;
+  const results = stored ?? new Int32Array(count);
+  const matcher = stored === undefined ? trie() : undefined;
+  const joined = new Uint8Array(2 * (matcher?.maxPieceBytes ?? 0) + 2);
   for (let rank = 0; rank < count; rank++) {
     const left = merges[2 * rank]!;
     const right = merges[2 * rank + 1]!;
-    const leftPiece = vocab.pieces[left];
-    const rightPiece = vocab.pieces[right];
-    if (leftPiece === undefined || rightPiece === undefined) {
-      throw new ToksmithError(`merge rank ${rank} joins ids ${left} and ${right}, outside the vocabulary (0..${vocab.pieces.length - 1})`, {
+    if (left < 0 || right < 0 || left >= size || right >= size) {
+      throw new ToksmithError(`merge rank ${rank} joins ids ${left} and ${right}, outside the vocabulary (0..${size - 1})`, {
         hint: 'the vocabulary file is corrupt; retrain it',
       });
     }
-    const joined = new Uint8Array(leftPiece.length + rightPiece.length);
-    joined.set(leftPiece, 0);
-    joined.set(rightPiece, leftPiece.length);
-    const result = trie.lookup(joined);
+    const leftStart = left > 0 ? ends[left - 1]! : 0;
+    const rightStart = right > 0 ? ends[right - 1]! : 0;
+    const leftLength = ends[left]! - leftStart;
+    const length = leftLength + ends[right]! - rightStart;
+    let result = -1;
+    if (matcher === undefined) {
+      result = results[rank]!;
+      const resultLength = result >= 0 && result < size ? ends[result]! - (result > 0 ? ends[result - 1]! : 0) : -1;
+      if (resultLength !== length || vocab.kinds[result] !== PieceKind.normal) result = -1;
+    } else if (length <= matcher.maxPieceBytes) {
+      // Join the two pieces in a reused buffer; a join longer than any piece cannot be one.
+      for (let i = 0; i < leftLength; i++) joined[i] = bytes[leftStart + i]!;
+      for (let i = leftLength; i < length; i++) joined[i] = bytes[rightStart + i - leftLength]!;
+      result = matcher.lookup(joined, 0, length);
+    }
     if (result < 0) {
       throw new ToksmithError(`merge rank ${rank} joins ids ${left} and ${right}, but their joined bytes are not a piece`, {
         hint: 'the vocabulary file is corrupt; retrain it',
       });
     }
+    results[rank] = result;
+  }
+  return results;
+}
+
+/** Builds the merge table of `vocab`; see {@link mergeResults} for the errors. */
+export function buildMergeTable(context: SegmentContext): MergeTable {
+  const { vocab } = context;
+  const merges = vocab.merges ?? new Int32Array(0);
+  const count = merges.length >> 1;
+  const byResult = vocab.pipeline?.model.rankMergesByResult === true;
+  const results = mergeResults(vocab, () => context.trie);
+  const table: MergeTable = {
+    ranks: new PairTable(count),
+    priorities: new Int32Array(count),
+    results,
+  };
+  for (let rank = 0; rank < count; rank++) {
+    const left = merges[2 * rank]!;
+    const right = merges[2 * rank + 1]!;
     // A later duplicate of a pair can never apply, so the first rank wins.
-    if (table.ranks.get(left, right) < 0) table.ranks.set(left, right, rank);
-    table.lefts[rank] = left;
-    table.rights[rank] = right;
-    table.results[rank] = result;
+    table.ranks.setIfAbsent(left, right, rank);
+    table.priorities[rank] = byResult ? results[rank]! : rank;
   }
   return table;
 }
 
 /**
- * Returns the id of every single byte when all 256 are normal pieces (a byte-level vocabulary),
+ * Returns the id of every single byte when all 256 are normal pieces or the imported pipeline
+ * has a byte-level pre-tokenizer (a byte-level vocabulary, whose missing bytes are NO_PIECE),
  * or undefined when symbols must start as characters.
  */
 export function singleByteIds(context: SegmentContext): Int32Array | undefined {
   const ids = new Int32Array(256);
   const probe = new Uint8Array(1);
+  // Hugging Face's byte-level trainer keeps only the bytes it saw, so such a vocabulary may lack some.
+  const byteLevel = context.vocab.pipeline?.preTokenizers.some((step) => step.type === 'byte-level') === true;
   for (let byte = 0; byte < 256; byte++) {
     probe[0] = byte;
     const id = context.trie.lookup(probe);
-    if (id < 0 || context.vocab.kinds[id] !== PieceKind.normal) return undefined;
+    if (id < 0 || context.vocab.kinds[id] !== PieceKind.normal) {
+      if (!byteLevel) return undefined;
+      ids[byte] = NO_PIECE;
+      continue;
+    }
     ids[byte] = id;
   }
   return ids;
@@ -150,29 +189,37 @@ class MergeState {
     return top;
   }
 
-  /** Queues the pair that starts at `position`, if it has a merge. */
-  pushPair(position: number): void {
+  /** Returns the merge index of the pair that starts at `position`, or -1. */
+  mergeAt(position: number): number {
     const right = this.next[position]!;
-    if (right < 0) return;
+    if (right < 0) return -1;
     const left = this.symbols[position]!;
     const rightSymbol = this.symbols[right]!;
-    if (left < 0 || rightSymbol < 0) return;
-    const rank = this.table.ranks.get(left, rightSymbol);
-    if (rank >= 0) this.push(rank * POSITION_RANGE + position);
+    if (left < 0 || rightSymbol < 0) return -1;
+    return this.table.ranks.get(left, rightSymbol);
   }
 
-  /** Applies merges in rank order to `count` linked symbols. */
+  /** Queues the pair that starts at `position`, if it has a merge. */
+  pushPair(position: number): void {
+    const merge = this.mergeAt(position);
+    if (merge >= 0) this.push(this.table.priorities[merge]! * POSITION_RANGE + position);
+  }
+
+  /** Applies merges in priority order to `count` linked symbols. */
   mergeAll(count: number): void {
     const { symbols, next, previous, table } = this;
     this.heapSize = 0;
     for (let i = 0; i < count - 1; i++) this.pushPair(i);
     while (this.heapSize > 0) {
       const key = this.pop();
-      const rank = Math.floor(key / POSITION_RANGE);
-      const position = key - rank * POSITION_RANGE;
+      const priority = Math.floor(key / POSITION_RANGE);
+      const position = key - priority * POSITION_RANGE;
+      // A stale entry: the symbols at `position` changed since it was queued.
+      if (symbols[position]! < 0) continue;
+      const merge = this.mergeAt(position);
+      if (merge < 0 || table.priorities[merge] !== priority) continue;
       const right = next[position]!;
-      if (right < 0 || symbols[position] !== table.lefts[rank] || symbols[right] !== table.rights[rank]) continue;
-      symbols[position] = table.results[rank]!;
+      symbols[position] = table.results[merge]!;
       symbols[right] = MERGED_AWAY;
       const after = next[right]!;
       next[position] = after;
@@ -196,6 +243,8 @@ export function createMergesSegmenter(context: SegmentContext): Segmenter {
   const model = context.vocab.pipeline?.model;
   const ignoreMerges = model?.ignoreMerges === true;
   const fuseUnknown = model?.fuseUnknown === true && !context.index.hasByteFallback;
+  // Hugging Face's BPE drops a symbol that has no piece when the model has no unknown token.
+  const dropUnknown = context.vocab.pipeline?.source === 'hf' && context.index.unknownId < 0 && !context.index.hasByteFallback;
   // Cached tokens of a pre-token: (id, end offset relative to the pre-token start) pairs.
   const cache = new Map<string, Int32Array>();
 
@@ -203,6 +252,8 @@ export function createMergesSegmenter(context: SegmentContext): Segmenter {
   const emit = (id: number, bytes: Uint8Array, tokenStart: number, tokenEnd: number, sink: TokenSink, first: boolean): void => {
     if (id >= 0) {
       sink.push(id, tokenStart, tokenEnd);
+    } else if (dropUnknown) {
+      return;
     } else if (fuseUnknown && !first && sink.ids[sink.ids.length - 1] === context.index.unknownId) {
       if (sink.withSpans) sink.ends[sink.ends.length - 1] = tokenEnd;
     } else {

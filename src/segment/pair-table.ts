@@ -32,6 +32,16 @@ export class PairTable {
 
   /** Stores `value` for (left, right), replacing any earlier value. Ids must be >= 0. */
   set(left: number, right: number, value: number): void {
+    this.store(left, right, value, true);
+  }
+
+  /** Stores `value` for (left, right) unless the pair is already present; returns true when stored. */
+  setIfAbsent(left: number, right: number, value: number): boolean {
+    return this.store(left, right, value, false);
+  }
+
+  /** Inserts the pair, or updates its value when `replace` is set; returns true unless it kept an old value. */
+  private store(left: number, right: number, value: number, replace: boolean): boolean {
     if ((this.size + 1) * 2 > this.lefts.length) this.grow();
     let slot = hashPair(left, right) & this.mask;
     for (;;) {
@@ -41,11 +51,11 @@ export class PairTable {
         this.rights[slot] = right;
         this.values[slot] = value;
         this.size++;
-        return;
+        return true;
       }
       if (stored === left && this.rights[slot] === right) {
-        this.values[slot] = value;
-        return;
+        if (replace) this.values[slot] = value;
+        return replace;
       }
       slot = (slot + 1) & this.mask;
     }

@@ -50,6 +50,11 @@ export class ViterbiLattice {
   private readonly prefixLengths: Int32Array;
   private readonly scores: Float64Array;
   private readonly fallbackScore: number;
+  /**
+   * Stores path scores as float32, as SentencePiece (0.1.97) does, so that near-ties resolve as
+   * spm_encode resolves them. Set for imported SentencePiece models.
+   */
+  private readonly singlePrecision: boolean;
   private best = new Float64Array(64);
   private backEdge = new Int32Array(64);
 
@@ -58,7 +63,9 @@ export class ViterbiLattice {
     this.prefixIds = new Int32Array(size);
     this.prefixLengths = new Int32Array(size);
     this.scores = context.vocab.scores!;
-    this.fallbackScore = unknownScore(context.vocab);
+    this.singlePrecision = context.vocab.pipeline?.source === 'spm';
+    const fallbackScore = unknownScore(context.vocab);
+    this.fallbackScore = this.singlePrecision ? Math.fround(fallbackScore) : fallbackScore;
   }
 
   /** Lists the edges of `bytes[start, end)` with absolute byte positions, sorted by start. */
@@ -94,9 +101,11 @@ export class ViterbiLattice {
     for (let e = 0; e < this.edgeCount; e++) {
       const from = this.edgeFrom[e]! - start;
       const to = this.edgeTo[e]! - start;
-      const candidate = best[from]! + this.edgeScore[e]!;
+      let candidate = best[from]! + this.edgeScore[e]!;
+      // SentencePiece adds a piece score in double precision but the unknown score in float.
+      if (this.singlePrecision && this.edgeId[e] === FALLBACK_EDGE) candidate = Math.fround(candidate);
       if (candidate > best[to]!) {
-        best[to] = candidate;
+        best[to] = this.singlePrecision ? Math.fround(candidate) : candidate;
         backEdge[to] = e;
       }
     }
@@ -219,12 +228,22 @@ export class ViterbiLattice {
   }
 }
 
-/** Pushes a segmentation's tokens to `sink`, expanding fallback edges into byte pieces or <unk>. */
+/**
+ * Pushes a segmentation's tokens to `sink`, expanding fallback edges into byte pieces or <unk>.
+ * With the pipeline's `fuseUnknown` and no byte fallback, adjacent fallback edges become one
+ * <unk>, as SentencePiece and Hugging Face's Unigram emit them.
+ */
 export function emitSegmentation(context: SegmentContext, bytes: Uint8Array, segmentation: Segmentation, sink: TokenSink): void {
+  const fuseUnknown = context.vocab.pipeline?.model.fuseUnknown === true && !context.index.hasByteFallback;
   for (let k = 0; k < segmentation.ids.length; k++) {
     const id = segmentation.ids[k]!;
-    if (id === FALLBACK_EDGE) emitFallback(context, bytes, segmentation.starts[k]!, segmentation.ends[k]!, sink);
-    else sink.push(id, segmentation.starts[k]!, segmentation.ends[k]!);
+    if (id !== FALLBACK_EDGE) {
+      sink.push(id, segmentation.starts[k]!, segmentation.ends[k]!);
+    } else if (fuseUnknown && k > 0 && segmentation.ids[k - 1] === FALLBACK_EDGE) {
+      if (sink.withSpans) sink.ends[sink.ends.length - 1] = segmentation.ends[k]!;
+    } else {
+      emitFallback(context, bytes, segmentation.starts[k]!, segmentation.ends[k]!, sink);
+    }
   }
 }
 

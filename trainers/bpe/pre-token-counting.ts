@@ -3,15 +3,14 @@
 // CountTable of unit `pre-tokens`, so shards can be saved and merged before training.
 // Reading and UTF-8 decoding stay on the main thread; workers normalize, split and count.
 
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { readLineBatches, type InputSource, type ReadOptions } from '../../src/corpus.js';
 import { ToksmithError } from '../../src/errors.js';
 import { createNormalizer, type NormalizerName } from '../../src/normalizers.js';
 import { createPreTokenizer, DEFAULT_CHUNK_CHARS, splitIntoChunks, type PreTokenizerSpec } from '../../src/pre-tokenizers.js';
 import type { Progress } from '../../src/progress.js';
 import { mulberry32 } from '../../src/random.js';
+import { startSiblingWorker } from '../../src/worker-start.js';
 import { CountTable } from '../counting.js';
 
 export const PRE_TOKEN_UNIT = 'pre-tokens';
@@ -214,20 +213,8 @@ class CountingPool {
   }
 }
 
-/**
- * Starts a counting worker next to this module. The CLI runs compiled JavaScript, so the worker
- * is `count-worker.js`. Under vitest or tsx this module is TypeScript, so the worker first
- * registers tsx's loader (a dev dependency) and then imports `count-worker.ts`.
- */
 function startCountWorker(settings: PreTokenCountSettings): Worker {
-  const runsFromSource = import.meta.url.endsWith('.ts');
-  const workerUrl = new URL(runsFromSource ? './count-worker.ts' : './count-worker.js', import.meta.url);
-  if (!runsFromSource) return new Worker(workerUrl, { workerData: settings });
-  const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
-  const bootstrap =
-    `import(${JSON.stringify(pathToFileURL(tsxApi).href)})` +
-    `.then((api) => { api.register(); return import(${JSON.stringify(workerUrl.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: settings });
+  return startSiblingWorker(import.meta.url, 'count-worker', settings);
 }
 
 /** FNV-1a over UTF-16 code units. */
