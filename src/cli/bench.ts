@@ -17,6 +17,8 @@ import { runBench, type CorpusInput, type TermListInput } from '../../bench/runn
 import { checkOutputPath, writeFileAtomic } from '../atomic-write.js';
 import { parseInvalidPolicy, resolveInputs, type InvalidPolicy } from '../corpus.js';
 import { ToksmithError, UsageError } from '../errors.js';
+import { parseSpecialPolicy, type SpecialPolicy } from '../pipeline/added-tokens.js';
+import { patternOption } from './vocab-options.js';
 import { loadTokenizer, defaultTokenizerName, type LoadedTokenizer } from '../tokenizer-loader.js';
 import { METHODS, type MethodName } from '../vocab.js';
 import { collect, OutputWriter, parseNumberIn, progressFor, progressOptions, stdinSource, type ProgressOptions } from './common.js';
@@ -29,6 +31,8 @@ export const THRESHOLD_EXIT_CODE = 4;
 
 interface BenchOptions extends ProgressOptions {
   tokenizer: string[];
+  pattern?: string;
+  special: SpecialPolicy;
   corpus?: string[];
   terms?: string[];
   baselineTokenizer?: string;
@@ -81,7 +85,8 @@ function loadTokenizers(options: BenchOptions): LoadedTokenizer[] {
     if (tokenizers.some((tokenizer) => tokenizer.name === tokenizerName)) {
       throw new UsageError(`--tokenizer ${argument}: the name '${tokenizerName}' is already taken`, 'give each tokenizer its own name with NAME=FILE');
     }
-    const loadOptions = options.method === undefined ? {} : { method: options.method };
+    // Template ids (BOS/EOS) are not text tokens, and decoding them would fail the round trip.
+    const loadOptions = { method: options.method, pattern: options.pattern, special: options.special, addSpecialTokens: false };
     tokenizers.push(namingArgument(`--tokenizer ${argument}`, value, () => loadTokenizer(value, tokenizerName, loadOptions)));
   }
   return tokenizers;
@@ -171,7 +176,7 @@ export function benchCommand(): Command {
   const command = new Command('bench')
     .summary('compare tokenizers on corpora: compression, %TR and %Pure, domain terms, speed')
     .description('Encode corpora and term lists with several tokenizers and report every bench figure per tokenizer and corpus.')
-    .requiredOption('-t, --tokenizer <[name=]file>', 'tokenizer file to compare (repeatable)', collect)
+    .requiredOption('-t, --tokenizer <[name=]file>', 'tokenizer file to compare (repeatable): .tok, tokenizer.json, SentencePiece .model, .tiktoken or GPT-2 encoder.json, with an optional hf:, spm:, tiktoken:, gpt2: or tok: prefix', collect)
     .option('-c, --corpus <[name=]glob>', 'corpus: a file or glob, all matches forming one corpus (repeatable)', collect)
     .option('--terms <[name=]file[:column]>', 'domain-term list, each term encoded alone; column of a .tsv by header or 1-based number (repeatable)', collect)
     .option('--baseline-tokenizer <name>', 'tokenizer that % fewer tokens and % more efficient compare against')
@@ -183,7 +188,13 @@ export function benchCommand(): Command {
     .option('--count-specials', 'count the special tokens a tokenizer adds by itself')
     .option('--document', 'encode each file whole, line feeds included, instead of line by line')
     .option('--renyi-alpha <order>', 'order of the Rényi efficiency', parseNumberIn('--renyi-alpha', 0, 100), DEFAULT_RENYI_ALPHA)
-    .addOption(new Option('--method <method>', 'segmentation method for .tok vocabularies (default: each vocabulary\'s own)').choices(METHODS))
+    .addOption(new Option('--method <method>', 'segmentation method (default: each vocabulary\'s own)').choices(METHODS))
+    .addOption(patternOption())
+    .addOption(
+      new Option('--special <policy>', 'special-token text in the corpus: text encodes it as plain text, allow emits its id, error stops')
+        .argParser(parseSpecialPolicy)
+        .default('text'),
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(BENCH_FORMATS).default('table'))
     .option('-o, --output <file>', 'write the report to this file instead of stdout')
     .option('--compare-to <file>', 'earlier JSON report: print each figure\'s change, pairing by tokenizer and corpus name')

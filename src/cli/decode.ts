@@ -7,10 +7,10 @@ import { checkOutputPath } from '../atomic-write.js';
 import { readLineBatches, resolveInputs } from '../corpus.js';
 import { Decoder } from '../encoder.js';
 import { ToksmithError } from '../errors.js';
-import { loadVocab } from '../vocab-file.js';
+import { openVocab, patternOption, VOCAB_HELP, type VocabLoadOptions } from './vocab-options.js';
 import { OutputWriter, progressOptions, progressFor, stdinSource, type ProgressOptions } from './common.js';
 
-interface DecodeOptions extends ProgressOptions {
+interface DecodeOptions extends ProgressOptions, VocabLoadOptions {
   vocab: string;
   document?: boolean;
   output?: string;
@@ -78,7 +78,8 @@ export function decodeCommand(): Command {
     .summary('turn ids back into text')
     .description('Decode ids (space-separated, one line per encoded line or document) back into text.')
     .argument('[input...]', 'files of ids, globs or - for stdin (default: stdin)')
-    .requiredOption('-v, --vocab <file>', 'vocabulary file (.tok)')
+    .requiredOption('-v, --vocab <file>', VOCAB_HELP)
+    .addOption(patternOption())
     .option('--document', 'write each decoded line as is, without adding a line feed')
     .option('-o, --output <file>', 'write to this file instead of stdout (replaced only when the run succeeds)');
   for (const option of progressOptions()) command.addOption(option);
@@ -86,7 +87,7 @@ export function decodeCommand(): Command {
   command.action(async (inputs: string[], options: DecodeOptions) => {
     const progress = progressFor(options);
     if (options.output !== undefined && options.output !== '-') checkOutputPath(options.output, '-o');
-    const vocab = loadVocab(options.vocab);
+    const vocab = openVocab(options.vocab, options);
     const decoder = new Decoder(vocab);
     const sources = await resolveInputs(inputs.length === 0 ? ['-'] : inputs, stdinSource());
     const output = new OutputWriter(options.output);

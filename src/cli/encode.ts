@@ -3,22 +3,22 @@
 
 import { Command, Option } from 'commander';
 import { checkOutputPath } from '../atomic-write.js';
-import { parseInvalidPolicy, readDocuments, readLineBatches, resolveInputs, type InvalidPolicy } from '../corpus.js';
-import { Encoder, type Encoding } from '../encoder.js';
-import { UsageError } from '../errors.js';
+import { parseInvalidPolicy, readDocuments, readLineBatches, resolveInputs, type InputSource, type InvalidPolicy, type ReadOptions } from '../corpus.js';
+import { Encoder } from '../encoder.js';
+import { ToksmithError, UsageError } from '../errors.js';
 import { mulberry32 } from '../random.js';
+import { checkMethod } from '../segment/index.js';
 import { hasScores } from '../segment/viterbi.js';
 import { ViterbiEncoder } from '../segment/viterbi-encode.js';
-import { loadVocab } from '../vocab-file.js';
-import { displayBytes } from '../utf8.js';
-import { METHODS, pieceLabel, type MethodName, type Vocab } from '../vocab.js';
+import { METHODS, type MethodName, type Vocab } from '../vocab.js';
+import { ENCODE_FORMATS, EncodingFormatter, type EncodeFormat } from './encode-format.js';
+import { EncodePool, type EncodeWorkerSettings } from './encode-pool.js';
+import { encoderSettings, encodingOptions, openVocab, VOCAB_HELP, type EncodingOptions } from './vocab-options.js';
 import { OutputWriter, parseNumberIn, parsePositiveInteger, progressOptions, progressFor, stdinSource, type ProgressOptions } from './common.js';
 
-export const ENCODE_FORMATS = ['ids', 'pieces', 'jsonl', 'count'] as const;
-type EncodeFormat = (typeof ENCODE_FORMATS)[number];
-
-interface EncodeOptions extends ProgressOptions {
+interface EncodeOptions extends ProgressOptions, EncodingOptions {
   vocab: string;
+  threads: number;
   format: EncodeFormat;
   method?: MethodName;
   document?: boolean;
@@ -28,55 +28,6 @@ interface EncodeOptions extends ProgressOptions {
   sample?: boolean;
   alpha: number;
   seed: number;
-}
-
-/**
- * Formats a piece for the `pieces` format: a space shows as ▁, control characters (LF and CR
- * among them, so each line or document stays on one output line) and bytes that are not valid
- * UTF-8 as <0xNN>.
- */
-export function displayPiece(bytes: Uint8Array): string {
-  return displayBytes(bytes)
-    .replace(/ /g, '\u2581')
-    .replace(/[\x00-\x1f\x7f]/g, (control) => `<0x${control.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}>`);
-}
-
-/** Formats encodings in one of the output formats, caching piece labels. */
-class EncodingFormatter {
-  private readonly labels: (string | undefined)[];
-
-  constructor(
-    private readonly vocab: Vocab,
-    private readonly format: EncodeFormat,
-  ) {
-    this.labels = new Array(vocab.kinds.length);
-  }
-
-  label(id: number): string {
-    let label = this.labels[id];
-    if (label === undefined) {
-      label = pieceLabel(this.vocab, id, displayPiece);
-      this.labels[id] = label;
-    }
-    return label;
-  }
-
-  line(encoding: Encoding): string {
-    switch (this.format) {
-      case 'ids':
-        return encoding.ids.join(' ');
-      case 'pieces':
-        return encoding.ids.map((id) => this.label(id)).join(' ');
-      case 'count':
-        return String(encoding.ids.length);
-      case 'jsonl': {
-        const offsets = encoding.offsets ?? [];
-        const pairs: [number, number][] = [];
-        for (let k = 0; k < offsets.length; k += 2) pairs.push([offsets[k]!, offsets[k + 1]!]);
-        return JSON.stringify({ ids: encoding.ids, pieces: encoding.ids.map((id) => this.label(id)), offsets: pairs });
-      }
-    }
-  }
 }
 
 type LineEncoder = (text: string, formatter: EncodingFormatter, withOffsets: boolean) => string;
@@ -111,12 +62,87 @@ function chooseLineEncoder(options: EncodeOptions, vocab: Vocab, encoder: Encode
   };
 }
 
+function startPool(options: EncodeOptions, output: OutputWriter): EncodePool {
+  const settings: EncodeWorkerSettings = {
+    vocab: options.vocab,
+    pattern: options.pattern,
+    method: options.method,
+    special: options.special,
+    addSpecialTokens: options.addSpecialTokens,
+    format: options.format,
+  };
+  return new EncodePool(options.threads, settings, async (text) => {
+    output.write(text);
+    await output.flushIfFull();
+  });
+}
+
+/** Encodes on this thread, line by line or document by document. */
+async function encodeHere(
+  options: EncodeOptions,
+  vocab: Vocab,
+  encoder: Encoder,
+  encodeText: LineEncoder,
+  sources: InputSource[],
+  readOptions: ReadOptions,
+  output: OutputWriter,
+): Promise<void> {
+  const formatter = new EncodingFormatter(vocab, options.format);
+  const withOffsets = options.format === 'jsonl';
+  const plainIds = options.format === 'ids' && options.nbest === undefined && options.sample !== true;
+  if (options.document) {
+    for await (const document of readDocuments(sources, readOptions)) {
+      output.write(locating(document.source, undefined, () => encodeText(document.text, formatter, withOffsets)));
+      await output.flushIfFull();
+    }
+  } else if (plainIds) {
+    // Fast path for the default format: digits go straight into the output buffer, which
+    // took encoding the eval files from 1.14 s to 0.62 s (npm run bench:perf).
+    for await (const batch of readLineBatches(sources, readOptions)) {
+      let k = 0;
+      locating(batch.source, () => batch.firstLineNumber + k, () => {
+        for (; k < batch.lines.length; k++) output.writeIntegers(encoder.encode(batch.lines[k]!).ids, 0x0a);
+      });
+      await output.flushIfFull();
+    }
+  } else {
+    for await (const batch of readLineBatches(sources, readOptions)) {
+      let k = 0;
+      locating(batch.source, () => batch.firstLineNumber + k, () => {
+        for (; k < batch.lines.length; k++) output.write(encodeText(batch.lines[k]!, formatter, withOffsets));
+      });
+      await output.flushIfFull();
+    }
+  }
+}
+
+/** Hands batches of lines, or whole documents, to the worker pool and writes the outputs in order. */
+async function encodeInPool(pool: EncodePool, sources: InputSource[], readOptions: ReadOptions, document: boolean): Promise<void> {
+  if (document) {
+    for await (const item of readDocuments(sources, readOptions)) await pool.submit([item.text], item.source);
+  } else {
+    for await (const batch of readLineBatches(sources, readOptions)) await pool.submit(batch.lines, batch.source, batch.firstLineNumber);
+  }
+  await pool.drain();
+}
+
+/** Runs `encode`, prefixing an input error (a special token under --special error) with its file and line. */
+function locating<T>(source: string, line: (() => number) | undefined, encode: () => T): T {
+  try {
+    return encode();
+  } catch (error) {
+    if (!(error instanceof ToksmithError) || error instanceof UsageError) throw error;
+    const where = line === undefined ? source : `${source}:${line()}`;
+    throw new ToksmithError(`${where}: ${error.message}`, { hint: error.hint, exitCode: error.exitCode, cause: error });
+  }
+}
+
 export function encodeCommand(): Command {
   const command = new Command('encode')
     .summary('tokenize text into ids, pieces, JSON lines or counts')
     .description('Encode text with a vocabulary: one output line per input line, or per file with --document.')
     .argument('[input...]', 'text files, globs or - for stdin (default: stdin)')
-    .requiredOption('-v, --vocab <file>', 'vocabulary file (.tok)')
+    .requiredOption('-v, --vocab <file>', VOCAB_HELP)
     .addOption(new Option('-f, --format <format>', 'output format').choices(ENCODE_FORMATS).default('ids'))
     .addOption(new Option('--method <method>', 'segmentation method (default: the vocabulary\'s own)').choices(METHODS))
     .option('--document', 'encode each input file whole, line feeds included, as one output line')
@@ -130,8 +156,9 @@ export function encodeCommand(): Command {
     )
     .option('--sample', 'viterbi only: sample a segmentation with probability proportional to exp(alpha × score) (subword regularization)')
     .option('--alpha <a>', 'smoothing of --sample: 0 samples uniformly, larger values stay closer to the best segmentation', parseNumberIn('--alpha', 0, 1000), 0.1)
-    .option('--seed <n>', 'random seed of --sample; equal seeds give equal output', parseNumberIn('--seed', 0, 2 ** 32 - 1), 0);
-  for (const option of progressOptions()) command.addOption(option);
+    .option('--seed <n>', 'random seed of --sample; equal seeds give equal output', parseNumberIn('--seed', 0, 2 ** 32 - 1), 0)
+    .option('--threads <n>', 'worker threads that encode batches of lines or documents in parallel (output order is kept)', parsePositiveInteger('--threads'), 1);
+  for (const option of [...encodingOptions(), ...progressOptions()]) command.addOption(option);
 
   command.action(async (inputs: string[], options: EncodeOptions, self: Command) => {
     const progress = progressFor(options);
@@ -141,40 +168,34 @@ export function encodeCommand(): Command {
       }
     }
     if (options.output !== undefined && options.output !== '-') checkOutputPath(options.output, '-o');
-    const vocab = loadVocab(options.vocab);
-    const encoder = new Encoder(vocab, options.method ?? vocab.defaultMethod);
-    const encodeText = chooseLineEncoder(options, vocab, encoder);
-    const sources = await resolveInputs(inputs.length === 0 ? ['-'] : inputs, stdinSource());
-    const formatter = new EncodingFormatter(vocab, options.format);
-    const withOffsets = options.format === 'jsonl';
-    const plainIds = options.format === 'ids' && options.nbest === undefined && options.sample !== true;
+    if (options.threads > 1 && (options.nbest !== undefined || options.sample === true)) {
+      throw new UsageError(`--threads does not combine with ${options.sample === true ? '--sample' : '--nbest'}`, 'drop --threads');
+    }
     let skipped = 0;
-    const readOptions = { onInvalid: options.onInvalid, progress, onSkip: () => void skipped++ };
-
+    const readOptions: ReadOptions = { onInvalid: options.onInvalid, progress, onSkip: () => void skipped++ };
     const output = new OutputWriter(options.output);
+    // Workers start first, so their vocabulary loads overlap this thread's, which checks the
+    // file and the flags before any input is read.
+    const pool = options.threads > 1 ? startPool(options, output) : undefined;
     try {
-      if (options.document) {
-        for await (const document of readDocuments(sources, readOptions)) {
-          output.write(encodeText(document.text, formatter, withOffsets));
-          await output.flushIfFull();
-        }
-      } else if (plainIds) {
-        // Fast path for the default format: digits go straight into the output buffer, which
-        // took encoding the eval files from 1.14 s to 0.62 s (npm run bench:perf).
-        for await (const batch of readLineBatches(sources, readOptions)) {
-          for (const line of batch.lines) output.writeIntegers(encoder.encode(line).ids, 0x0a);
-          await output.flushIfFull();
-        }
+      const vocab = openVocab(options.vocab, options);
+      if (pool !== undefined) {
+        // The workers build their own encoders; this thread only checks the method.
+        checkMethod(options.method ?? vocab.defaultMethod, vocab);
+        const sources = await resolveInputs(inputs.length === 0 ? ['-'] : inputs, stdinSource());
+        await encodeInPool(pool, sources, readOptions, options.document === true);
       } else {
-        for await (const batch of readLineBatches(sources, readOptions)) {
-          for (const line of batch.lines) output.write(encodeText(line, formatter, withOffsets));
-          await output.flushIfFull();
-        }
+        const encoder = new Encoder(vocab, options.method ?? vocab.defaultMethod, encoderSettings(options));
+        const encodeText = chooseLineEncoder(options, vocab, encoder);
+        const sources = await resolveInputs(inputs.length === 0 ? ['-'] : inputs, stdinSource());
+        await encodeHere(options, vocab, encoder, encodeText, sources, readOptions, output);
       }
       await output.close();
     } catch (error) {
       output.abort();
       throw error;
+    } finally {
+      await pool?.close();
     }
     if (skipped > 0) progress.notice(`skipped ${skipped} ${options.document ? 'files' : 'lines'} with invalid UTF-8`);
   });

@@ -5,12 +5,13 @@
 import { Command } from 'commander';
 import { ToksmithError, UsageError } from '../errors.js';
 import { lenientUtf8Decoder, utf8Encoder } from '../utf8.js';
-import { loadVocab } from '../vocab-file.js';
+import type { PipelineSpec } from '../pipeline/spec.js';
 import { countKinds, PieceKind, pieceLabel, type Vocab } from '../vocab.js';
 import { collect, parsePositiveInteger } from './common.js';
-import { displayPiece } from './encode.js';
+import { openVocab, patternOption, VOCAB_HELP, type VocabLoadOptions } from './vocab-options.js';
+import { displayPiece } from './encode-format.js';
 
-interface InspectOptions {
+interface InspectOptions extends VocabLoadOptions {
   json?: boolean;
   histogram?: boolean;
   id?: string[];
@@ -94,8 +95,22 @@ function summary(vocab: Vocab): Record<string, unknown> {
     defaultMethod: vocab.defaultMethod,
     merges: vocab.merges === undefined ? 0 : vocab.merges.length / 2,
     hasScores: vocab.scores !== undefined,
+    pipeline: vocab.pipeline ?? null,
     provenance: vocab.provenance ?? null,
   };
+}
+
+/** Describes an imported pipeline in one line per part, such as `normalizers  nfc, lowercase`. */
+function pipelineLines(pipeline: PipelineSpec): string[] {
+  const names = (steps: { type: string }[]): string => steps.map((step) => step.type).join(', ') || '(none)';
+  const lines = [`imported from    ${pipeline.source} (${pipeline.model.type} model)`];
+  if (pipeline.normalizers.length > 0) lines.push(`normalizers      ${names(pipeline.normalizers)}`);
+  if (pipeline.preTokenizers.length > 0) lines.push(`pre-tokenizers   ${names(pipeline.preTokenizers)}`);
+  if (pipeline.decoders.length > 0) lines.push(`decoders         ${names(pipeline.decoders)}`);
+  if (pipeline.template !== undefined) {
+    lines.push(`template         ${pipeline.template.map((item) => ('id' in item ? `id ${item.id}` : 'TEXT')).join(' ')}`);
+  }
+  return lines;
 }
 
 /** Counts learned pieces by length in characters; an invalid UTF-8 sequence counts as one. */
@@ -126,17 +141,26 @@ function renderHistogram(vocab: Vocab, width = 50): string {
   return rows.join('\n') + '\n';
 }
 
+/** Lists specials as `piece=id`; empty ones (ids an imported encoding leaves unused) only as a count. */
+function specialsLine(specials: { id: number; piece: string; bytes: string }[]): string {
+  const named = specials.filter((special) => special.bytes !== '').map((special) => `${special.piece}=${special.id}`);
+  const reserved = specials.length - named.length;
+  if (reserved > 0) named.push(`(${reserved} reserved ${reserved === 1 ? 'id' : 'ids'} with no text)`);
+  return named.join(' ') || '(none)';
+}
+
 function printText(vocab: Vocab, options: InspectOptions, lookups: Record<string, unknown>[]): string {
   const info = summary(vocab);
   const kinds = countKinds(vocab);
   const lines = [
     `algorithm        ${vocab.algorithm}`,
     `vocab size       ${vocab.kinds.length} (${kinds.normal} normal, ${kinds.byte} byte-fallback, ${kinds.special} special, ${kinds.unknown} unknown)`,
-    `specials         ${(info.specials as { id: number; piece: string }[]).map((s) => `${s.piece}=${s.id}`).join(' ') || '(none)'}`,
+    `specials         ${specialsLine(info.specials as { id: number; piece: string; bytes: string }[])}`,
     `normalizer       ${vocab.normalizer}`,
     `pre-tokenizer    ${vocab.preTokenizer.type}${vocab.preTokenizer.type === 'metaspace' ? ` (prefix space ${vocab.preTokenizer.prefixSpace === false ? 'off' : 'on'})` : ''}`,
     `default method   ${vocab.defaultMethod}`,
   ];
+  if (vocab.pipeline !== undefined) lines.push(...pipelineLines(vocab.pipeline));
   if (vocab.merges !== undefined) lines.push(`merges           ${vocab.merges.length / 2}`);
   const provenance = vocab.provenance;
   if (provenance !== undefined) {
@@ -156,14 +180,15 @@ export function inspectCommand(): Command {
   return new Command('inspect')
     .summary('show what a vocabulary file holds')
     .description('Show a vocabulary\'s algorithm, size, specials, settings, provenance and longest pieces, or look up ids and pieces.')
-    .argument('<vocab>', 'vocabulary file (.tok)')
+    .argument('<vocab>', VOCAB_HELP)
+    .addOption(patternOption())
     .option('--json', 'print everything, every piece included, as JSON')
     .option('--id <id>', 'look up an id (repeatable)', collect)
     .option('--piece <text>', 'look up a piece; ▁ may stand for a space (repeatable)', collect)
     .option('--histogram', 'print the distribution of learned piece lengths (in characters) as a bar chart')
     .option('--top <n>', 'number of longest pieces to list', parsePositiveInteger('--top'), 10)
     .action((path: string, options: InspectOptions) => {
-      const vocab = loadVocab(path);
+      const vocab = openVocab(path, options);
       const { found: lookups, missing } = lookupAll(vocab, options);
       const reportMissing = (): void => {
         if (missing.length === 0) return;

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, ToksmithError } from '../errors.js';
 import { TOKSMITH_VERSION } from '../version.js';
 import { benchCommand } from './bench.js';
+import { convertCommand } from './convert.js';
 import { countCommand } from './count.js';
 import { decodeCommand } from './decode.js';
 import { demoCommand } from './demo.js';
@@ -20,7 +21,7 @@ function buildProgram(): Command {
     .version(TOKSMITH_VERSION, '-V, --version', 'print the toksmith version')
     .helpOption('-h, --help', 'show help for a command')
     .addHelpText('after', '\nExit codes: 0 success, 1 bad input or data, 2 usage error, 3 internal error, 4 bench --fail-on threshold crossed.');
-  for (const command of [trainCommand(), encodeCommand(), decodeCommand(), inspectCommand(), countCommand(), benchCommand(), showCommand(), demoCommand()]) {
+  for (const command of [trainCommand(), encodeCommand(), decodeCommand(), inspectCommand(), countCommand(), benchCommand(), showCommand(), convertCommand(), demoCommand()]) {
     program.addCommand(command);
   }
   // Every subcommand reports usage errors through the same handler with exit code 2.

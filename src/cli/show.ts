@@ -7,11 +7,11 @@ import { parseInvalidPolicy, readDocuments, resolveInputs, type InvalidPolicy } 
 import { Encoder } from '../encoder.js';
 import { UsageError } from '../errors.js';
 import { renderTokens } from '../token-view.js';
-import { loadVocab } from '../vocab-file.js';
+import { encoderSettings, encodingOptions, openVocab, type EncodingOptions } from './vocab-options.js';
 import { METHODS, type MethodName } from '../vocab.js';
 import { collect, stdinSource } from './common.js';
 
-interface ShowOptions {
+interface ShowOptions extends EncodingOptions {
   vocab: string[];
   method?: MethodName;
   input?: string;
@@ -52,15 +52,16 @@ export function showCommand(): Command {
     .option('--color', 'use colour even when stdout is not a terminal')
     .option('--no-color', 'never use colour (tokens are then separated by spaces)')
     .option('--on-invalid <policy>', 'what to do with invalid UTF-8: error, or replace it with U+FFFD', parseInvalidPolicy, 'error');
+  for (const option of encodingOptions()) command.addOption(option);
 
   command.action(async (text: string[], options: ShowOptions) => {
     const chalk = new Chalk({ level: colorLevel(options.color, process.env, process.stdout.isTTY === true) });
-    const vocabs = options.vocab.map((path) => ({ path, vocab: loadVocab(path) }));
+    const vocabs = options.vocab.map((path) => ({ path, vocab: openVocab(path, options) }));
     const content = await readText(text, options.input, options.onInvalid);
     const chars = [...content].length;
     const blocks: string[] = [];
     for (const { path, vocab } of vocabs) {
-      const encoder = new Encoder(vocab, options.method ?? vocab.defaultMethod);
+      const encoder = new Encoder(vocab, options.method ?? vocab.defaultMethod, encoderSettings(options));
       const ids = encoder.encode(content).ids;
       const perToken = ids.length === 0 ? 0 : chars / ids.length;
       const header = chalk.bold(`${path} (${vocab.algorithm}, ${vocab.kinds.length} ids, ${encoder.method})`);

@@ -190,10 +190,16 @@ describe('bad input', () => {
     expectOneLineError(runCli(['encode', '--vocab', truncated], { input: 'a\n' }), 1, /truncated.tok: truncated vocabulary file/);
   });
 
-  it('rejects a foreign vocabulary file', () => {
+  it('rejects an incomplete tokenizer.json', () => {
     const foreign = join(work, 'tokenizer.json');
     writeFileSync(foreign, '{"model":{"type":"BPE"}}');
-    expectOneLineError(runCli(['decode', '--vocab', foreign], { input: '1\n' }), 1, /tokenizer.json: not a toksmith vocabulary file/);
+    expectOneLineError(runCli(['decode', '--vocab', foreign], { input: '1\n' }), 1, /tokenizer.json: model.vocab: expected an object, found nothing/);
+  });
+
+  it('rejects a file of no known format', () => {
+    const foreign = join(work, 'notes.txt');
+    writeFileSync(foreign, 'just some text\n');
+    expectOneLineError(runCli(['decode', '--vocab', foreign], { input: '1\n' }), 1, /notes.txt: unsupported tokenizer file format; toksmith reads/);
   });
 
   it('rejects an unknown format', () => {
