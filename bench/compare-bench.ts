@@ -17,7 +17,8 @@ import { saveVocab } from '../src/vocab-file.js';
 import { loadLexicon, parseListSpec, shippedLexiconFiles } from './lexicons.js';
 import { FIGURES } from './metrics/keys.js';
 import { renderMarkdownReport } from './report/markdown.js';
-import { runBench, type BenchReport, type TermListInput } from './runner.js';
+import { domainTermLists } from './domain-terms.js';
+import { runBench, type BenchReport } from './runner.js';
 
 const SECTION = '## Bench: compression, %TR and %Pure, domain terms';
 const root = join(import.meta.dirname, '..');
@@ -53,22 +54,6 @@ async function train(model: Algorithm, vocabSize: number | undefined, files: str
   saveVocab(vocab, path);
   process.stderr.write(`trained ${name}: ${vocab.pieces.length} ids in ${seconds.toFixed(1)} s\n`);
   return { tokenizer: loadTokenizer(path, name), seconds };
-}
-
-/** Splits the LexPredict term list by its source: US GAAP/FASB/GASB lists are financial, the rest legal. */
-function termLists(): TermListInput[] {
-  const file = join(data, 'lexicons', 'en-legal-financial-terms-lexpredict.tsv');
-  const legal: string[] = [];
-  const financial: string[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
-    const [term, source] = line.split('\t');
-    if (term === undefined || term.trim() === '' || source === undefined) continue;
-    (source.includes('/accounting/') ? financial : legal).push(term.trim());
-  }
-  return [
-    { name: 'legal-terms', file, column: 'term', terms: legal },
-    { name: 'financial-terms', file, column: 'term', terms: financial },
-  ];
 }
 
 /** Lists implausible figures: non-finite numbers, percentages outside 0–100, shares outside 0–1. */
@@ -131,7 +116,7 @@ async function main(): Promise<void> {
         { name: 'en-us-legislation-uslm.eval', sources: [fileSource(join(data, 'legal', 'en-us-legislation-uslm.eval.txt'))] },
         { name: 'en-sec-10-k-edgar.eval', sources: [fileSource(join(data, 'finance', 'en-sec-10-k-edgar.eval.txt'))] },
       ],
-      termLists(),
+      domainTermLists(data),
       { baselineTokenizer: 'char-en' },
       silentProgress,
     );

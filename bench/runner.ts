@@ -4,6 +4,7 @@
 // each tokenizer in turn. Report formatting lives in report/, option parsing in src/cli/bench.ts.
 
 import { performance } from 'node:perf_hooks';
+import { SpecialTokenError } from '../src/pipeline/added-tokens.js';
 import { readDocuments, readLineBatches, type InputSource, type InvalidPolicy } from '../src/corpus.js';
 import { ToksmithError } from '../src/errors.js';
 import type { Progress } from '../src/progress.js';
@@ -186,13 +187,29 @@ async function* documentsOf(corpus: CorpusInput, options: RunOptions): AsyncGene
   }
 }
 
+/** Adds the tokenizer, file and line to an input error raised while encoding `document`. */
+function locatedError(error: unknown, tokenizer: string, document: Document): unknown {
+  if (error instanceof SpecialTokenError) {
+    const located = error.locatedAt(document.source, document.line);
+    return new ToksmithError(`tokenizer ${tokenizer}: ${located.message}`, { hint: located.hint, exitCode: located.exitCode, cause: error });
+  }
+  if (!(error instanceof ToksmithError)) return error;
+  const where = document.line === undefined ? document.source : `${document.source}:${document.line}`;
+  return new ToksmithError(`tokenizer ${tokenizer}: ${where}: ${error.message}`, { hint: error.hint, exitCode: error.exitCode, cause: error });
+}
+
 /** Encodes one document with one tokenizer and adds it to the tally. */
 function measureDocument(tally: PairTally, document: Document, textBytes: Uint8Array, wordSpans: number[], options: RunOptions, maxListed: number): void {
   const tokenizer = tally.tokenizer;
 
   // 1. Timed: encode, then decode every id one at a time (the paper-compatible variant).
   const startedAt = performance.now();
-  const ids = tokenizer.encode(document.text);
+  let ids: number[];
+  try {
+    ids = tokenizer.encode(document.text);
+  } catch (error) {
+    throw locatedError(error, tokenizer.name, document);
+  }
   const encodedAt = performance.now();
   for (const id of ids) tokenizer.decode([id]);
   tally.encodeMs += encodedAt - startedAt;

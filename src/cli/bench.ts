@@ -201,7 +201,7 @@ export function benchCommand(): Command {
     .option('--html <file>', 'also write a self-contained HTML report with charts (tokens per char, %TR and %Pure, piece lengths, changes)')
     .option('--fail-on <rule>', "exit with code 4 when a change crosses a threshold KEY>N or KEY<N (N signed, % for relative), e.g. 'tokens>+1%' or 'trPercent<-0.5' (repeatable)", collect)
     .option('--on-invalid <policy>', 'what to do with invalid UTF-8: error, replace or skip the line', parseInvalidPolicy, 'error')
-    .addHelpText('after', '\nExit codes: 0 success, 1 bad input, 2 usage error, 4 a --fail-on threshold was crossed.');
+    .addHelpText('after', '\nExit codes: 0 success, 1 bad input, 2 usage error, 3 internal error, 4 a --fail-on threshold was crossed.');
   for (const option of progressOptions()) command.addOption(option);
 
   command.action(async (options: BenchOptions) => {

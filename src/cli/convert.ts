@@ -4,14 +4,41 @@
 
 import { Command, Option } from 'commander';
 import { checkOutputPath, writeFileAtomic } from '../atomic-write.js';
-import { UsageError } from '../errors.js';
-import { CONVERT_TARGETS, targetOfPath, writeTokenizer, type ConvertTarget } from '../formats/writers.js';
+import { ToksmithError, UsageError } from '../errors.js';
+import { CONVERT_TARGETS, targetOfPath, writeTokenizer, type ConvertTarget, type WrittenTokenizer } from '../formats/writers.js';
+import type { Vocab } from '../vocab.js';
 import { progressFor, progressOptions, type ProgressOptions } from './common.js';
 import { openVocab, patternOption, VOCAB_HELP, type VocabLoadOptions } from './vocab-options.js';
 
 interface ConvertOptions extends ProgressOptions, VocabLoadOptions {
   output: string;
   to?: ConvertTarget;
+}
+
+/**
+ * Writes `vocab` as `target`. When the target cannot hold it, the one-line error names the
+ * formats that can, found by trying each writer.
+ */
+function writeOrExplain(vocab: Vocab, target: ConvertTarget): WrittenTokenizer {
+  try {
+    return writeTokenizer(vocab, target);
+  } catch (error) {
+    if (!(error instanceof ToksmithError)) throw error;
+    const viable = CONVERT_TARGETS.filter((other) => other !== target && canWrite(vocab, other));
+    const own = error.hint === undefined || error.hint.startsWith('convert it') ? undefined : error.hint;
+    const alternatives = `convert it --to ${viable.length > 1 ? `${viable.slice(0, -1).join(', ')} or ${viable.at(-1)}` : viable[0]}`;
+    throw new ToksmithError(error.message, { hint: own === undefined ? alternatives : `${own}, or ${alternatives}`, exitCode: error.exitCode, cause: error });
+  }
+}
+
+function canWrite(vocab: Vocab, target: ConvertTarget): boolean {
+  try {
+    writeTokenizer(vocab, target);
+    return true;
+  } catch (error) {
+    if (error instanceof ToksmithError) return false;
+    throw error;
+  }
 }
 
 export function convertCommand(): Command {
@@ -32,7 +59,9 @@ export function convertCommand(): Command {
     }
     checkOutputPath(options.output, '-o');
     const vocab = openVocab(input, options);
-    const written = writeTokenizer(vocab, target);
+    const written = writeOrExplain(vocab, target);
+    const implied = targetOfPath(options.output);
+    if (implied !== undefined && implied !== target) progress.notice(`writing ${target} content to a file whose extension stands for ${implied}`);
     writeFileAtomic(options.output, written.contents);
     for (const notice of written.notices) progress.notice(notice);
   });

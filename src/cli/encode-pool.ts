@@ -5,7 +5,7 @@
 
 import type { Worker } from 'node:worker_threads';
 import { ToksmithError } from '../errors.js';
-import type { SpecialPolicy } from '../pipeline/added-tokens.js';
+import { SpecialTokenError, type SpecialPolicy } from '../pipeline/added-tokens.js';
 import type { MethodName } from '../vocab.js';
 import { startSiblingWorker } from '../worker-start.js';
 import type { EncodeFormat } from './encode-format.js';
@@ -30,6 +30,7 @@ export interface EncodeRequest {
 export type EncodeReply =
   | { type: 'output'; id: number; text: string }
   | { type: 'error'; id: number; message: string; hint?: string; exitCode: number; line?: number }
+  | { type: 'special'; id: number; content: string; byte: number; line?: number }
   | { type: 'crash'; id: number; stack: string };
 
 interface Pending {
@@ -86,6 +87,8 @@ export class EncodePool {
     this.waiting.delete(reply.id);
     if (reply.type === 'output') {
       waiter.resolve(reply.text);
+    } else if (reply.type === 'special') {
+      waiter.reject(new SpecialTokenError(reply.content, reply.byte).locatedAt(waiter.request.source, reply.line));
     } else if (reply.type === 'error') {
       const where = reply.line === undefined ? waiter.request.source : `${waiter.request.source}:${reply.line}`;
       waiter.reject(new ToksmithError(`${where}: ${reply.message}`, { hint: reply.hint, exitCode: reply.exitCode }));

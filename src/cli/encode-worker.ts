@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Encoder } from '../encoder.js';
 import { ToksmithError } from '../errors.js';
+import { SpecialTokenError } from '../pipeline/added-tokens.js';
 import { readVocabFile } from '../tokenizer-loader.js';
 import { EncodingFormatter } from './encode-format.js';
 import type { EncodeReply, EncodeRequest, EncodeWorkerSettings } from './encode-pool.js';
@@ -36,6 +37,9 @@ try {
 }
 
 function replyForError(error: unknown, id: number): EncodeReply {
+  if (error instanceof SpecialTokenError) {
+    return { type: 'special', id, content: error.content, byte: error.byte, line: (error as SpecialTokenError & { line?: number }).line };
+  }
   if (error instanceof ToksmithError) {
     return { type: 'error', id, message: error.message, hint: error.hint, exitCode: error.exitCode, line: (error as ToksmithError & { line?: number }).line };
   }

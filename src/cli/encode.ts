@@ -7,6 +7,7 @@ import { parseInvalidPolicy, readDocuments, readLineBatches, resolveInputs, type
 import { Encoder } from '../encoder.js';
 import { ToksmithError, UsageError } from '../errors.js';
 import { mulberry32 } from '../random.js';
+import { SpecialTokenError } from '../pipeline/added-tokens.js';
 import { checkMethod } from '../segment/index.js';
 import { hasScores } from '../segment/viterbi.js';
 import { ViterbiEncoder } from '../segment/viterbi-encode.js';
@@ -132,6 +133,7 @@ function locating<T>(source: string, line: (() => number) | undefined, encode: (
     return encode();
   } catch (error) {
     if (!(error instanceof ToksmithError) || error instanceof UsageError) throw error;
+    if (error instanceof SpecialTokenError) throw error.locatedAt(source, line?.());
     const where = line === undefined ? source : `${source}:${line()}`;
     throw new ToksmithError(`${where}: ${error.message}`, { hint: error.hint, exitCode: error.exitCode, cause: error });
   }

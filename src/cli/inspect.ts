@@ -156,12 +156,16 @@ function printText(vocab: Vocab, options: InspectOptions, lookups: Record<string
     `algorithm        ${vocab.algorithm}`,
     `vocab size       ${vocab.kinds.length} (${kinds.normal} normal, ${kinds.byte} byte-fallback, ${kinds.special} special, ${kinds.unknown} unknown)`,
     `specials         ${specialsLine(info.specials as { id: number; piece: string; bytes: string }[])}`,
-    `normalizer       ${vocab.normalizer}`,
-    `pre-tokenizer    ${vocab.preTokenizer.type}${vocab.preTokenizer.type === 'metaspace' ? ` (prefix space ${vocab.preTokenizer.prefixSpace === false ? 'off' : 'on'})` : ''}`,
+    `normalizer       ${(vocab.pipeline?.normalizers.length ?? 0) > 0 ? 'imported steps (see normalizers)' : vocab.normalizer}`,
+    `pre-tokenizer    ${(vocab.pipeline?.preTokenizers.length ?? 0) > 0 ? 'imported steps (see pre-tokenizers)' : vocab.preTokenizer.type}${vocab.preTokenizer.type === 'metaspace' ? ` (prefix space ${vocab.preTokenizer.prefixSpace === false ? 'off' : 'on'})` : ''}`,
     `default method   ${vocab.defaultMethod}`,
   ];
   if (vocab.pipeline !== undefined) lines.push(...pipelineLines(vocab.pipeline));
-  if (vocab.merges !== undefined) lines.push(`merges           ${vocab.merges.length / 2}`);
+  if (vocab.merges !== undefined) {
+    // Merges derived from ranks or scores list every split of a piece into two pieces, so there are more merges than pieces.
+    const derived = vocab.pipeline?.model.rankMergesByResult === true ? ' (derived from piece ranks: every split of a piece into two pieces)' : '';
+    lines.push(`merges           ${vocab.merges.length / 2}${derived}`);
+  }
   const provenance = vocab.provenance;
   if (provenance !== undefined) {
     lines.push(`created          ${provenance.createdAt} by toksmith ${provenance.toksmithVersion}`);

@@ -41,7 +41,9 @@ function handleError(error: unknown): number {
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
   if (error instanceof ToksmithError) {
-    process.stderr.write(`toksmith: error: ${error.toLine()}\n`);
+    // Control characters from a file's content (a binary file read as text) would break the one line.
+    const line = error.toLine().replace(/[\x00-\x1f\x7f]/g, (control) => `\\x${control.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    process.stderr.write(`toksmith: error: ${line}\n`);
     return error.exitCode;
   }
   process.stderr.write(`toksmith: internal error (a bug; please report it with the command line):\n${(error as Error)?.stack ?? String(error)}\n`);

@@ -25,6 +25,11 @@ export interface WrittenTokenizer {
   notices: string[];
 }
 
+/** Quotes text for a POSIX shell, so a notice's command can be pasted as it is. */
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
+}
+
 /** Serializes `vocab` in the target format; throws a one-line error for what the target cannot represent. */
 export function writeTokenizer(vocab: Vocab, target: ConvertTarget): WrittenTokenizer {
   switch (target) {
@@ -34,7 +39,7 @@ export function writeTokenizer(vocab: Vocab, target: ConvertTarget): WrittenToke
       const file = writeTiktoken(vocab);
       const notices: string[] = [];
       if (file.knownEncoding !== undefined) notices.push(`the ranks are ${file.knownEncoding}'s; readers recognise the file by its SHA-256`);
-      else notices.push(`a rank file holds no pattern: load it with --pattern '${file.pattern}'`);
+      else notices.push(`a rank file holds no pattern: load it with --pattern ${shellQuote(file.pattern)}`);
       const specials = Object.entries(file.specials);
       if (specials.length > 0 && file.knownEncoding === undefined) {
         notices.push(`a rank file holds no special tokens; these are left out: ${specials.map(([content, id]) => `${content}=${id}`).join(' ')}`);

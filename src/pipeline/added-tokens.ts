@@ -19,6 +19,24 @@ export function parseSpecialPolicy(value: string): SpecialPolicy {
   return value as SpecialPolicy;
 }
 
+/** Special-token text under the `error` policy; `byte` is its 0-based UTF-8 offset in the encoded text. */
+export class SpecialTokenError extends ToksmithError {
+  constructor(
+    readonly content: string,
+    readonly byte: number,
+  ) {
+    super(`special token '${content}' found at byte ${byte + 1}`, {
+      hint: 'pass --special text to encode it as plain text, or --special allow to emit its id',
+    });
+  }
+
+  /** Formats the error for a known file and line, as `FILE:LINE:BYTE: …` with a 1-based byte. */
+  locatedAt(source: string, line: number | undefined): ToksmithError {
+    const where = line === undefined ? `${source}: byte ${this.byte + 1}` : `${source}:${line}:${this.byte + 1}`;
+    return new ToksmithError(`${where}: special token '${this.content}' in the text`, { hint: this.hint, exitCode: this.exitCode, cause: this });
+  }
+}
+
 /** A piece of the input: plain text [start, end) in UTF-16 units, or an added token with its id. */
 export interface AddedTokenSplit {
   start: number;
@@ -75,9 +93,7 @@ export class AddedTokenMatcher {
       let start = match.index;
       let end = start + content.length;
       if (this.errorTokens.has(content)) {
-        throw new ToksmithError(`special token '${content}' found at byte ${utf8ByteLength(text, 0, start)}`, {
-          hint: 'pass --special text to encode it as plain text, or --special allow to emit its id',
-        });
+        throw new SpecialTokenError(content, utf8ByteLength(text, 0, start));
       }
       if (token.singleWord && (isWordAt(text, start - 1) || isWordAt(text, end))) {
         pattern.lastIndex = start + 1;

@@ -303,11 +303,20 @@ export function createMergesSegmenter(context: SegmentContext): Segmenter {
         const id = context.trie.lookup(bytes, position, position + length);
         symbols[count] = id >= 0 && context.vocab.kinds[id] === PieceKind.normal ? id : NO_PIECE;
       }
+      // Hugging Face leaves the character out of the word, so its neighbours can merge.
+      if (dropUnknown && symbols[count] === NO_PIECE) {
+        position += length;
+        continue;
+      }
       starts[count] = position;
       previous[count] = count - 1;
       next[count] = count + 1;
       count++;
       position += length;
+    }
+    if (count === 0) {
+      if (key !== undefined) cache.set(key, new Int32Array(0));
+      return;
     }
     next[count - 1] = -1;
 

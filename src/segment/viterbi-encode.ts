@@ -4,6 +4,7 @@
 // Plain encoding with the best path is the `viterbi` method of Encoder.
 
 import { createNormalizer, type Normalizer } from '../normalizers.js';
+import { PipelineEncoder } from '../pipeline/pipeline-encoder.js';
 import { createPreTokenizer, type PreTokenizer } from '../pre-tokenizers.js';
 import { ByteTrie } from '../trie.js';
 import { utf8ByteLength, utf8Encoder } from '../utf8.js';
@@ -24,6 +25,8 @@ export class ViterbiEncoder {
   private readonly context: SegmentContext;
   private readonly lattice: ViterbiLattice;
   private readonly ranges: number[] = [];
+  /** The normalizer and pre-tokenizer steps of an imported pipeline, which replace the two above. */
+  private readonly pipeline: PipelineEncoder | undefined;
 
   constructor(readonly vocab: Vocab) {
     if (!hasScores(vocab)) throw new Error('internal invariant failed: ViterbiEncoder needs a vocabulary with scores');
@@ -32,6 +35,10 @@ export class ViterbiEncoder {
     const trie = ByteTrie.build(vocab.pieces, (id) => vocab.kinds[id] === PieceKind.normal);
     this.context = { vocab, trie, index: indexVocab(vocab) };
     this.lattice = new ViterbiLattice(this.context);
+    const pipeline = vocab.pipeline;
+    const steps = pipeline === undefined ? 0 : pipeline.normalizers.length + pipeline.preTokenizers.length;
+    // Only the pipeline's normalize and pre-tokenize steps run here, so its segmenter stays unused.
+    this.pipeline = steps === 0 ? undefined : new PipelineEncoder(pipeline!, () => undefined);
   }
 
   /** Returns up to `k` segmentations of `text`, best first. Empty text has one empty segmentation. */
@@ -71,6 +78,7 @@ export class ViterbiEncoder {
 
   /** Normalizes, adds the prefix space, encodes to UTF-8 and finds the pre-tokens' byte ranges. */
   private prepare(text: string): { bytes: Uint8Array; ranges: [number, number][] } {
+    if (this.pipeline !== undefined) return this.preparePipeline(text);
     const normalized = this.normalizer.normalize(text, false).text;
     const work = this.preTokenizer.prefixSpace && normalized.length > 0 ? ' ' + normalized : normalized;
     this.ranges.length = 0;
@@ -88,5 +96,22 @@ export class ViterbiEncoder {
       ranges.push([startByte, byte]);
     }
     return { bytes: utf8Encoder.encode(work), ranges };
+  }
+
+  /**
+   * Runs an imported pipeline's normalizer and pre-tokenizer steps and lays the splits end to
+   * end. NOTE: added tokens in the text are not matched here, unlike in plain encoding.
+   */
+  private preparePipeline(text: string): { bytes: Uint8Array; ranges: [number, number][] } {
+    const pipeline = this.pipeline!;
+    const splits = pipeline.preTokenize(pipeline.normalize(text, false).text, { atInputStart: true });
+    const ranges: [number, number][] = [];
+    let byte = 0;
+    for (const split of splits) {
+      const length = utf8ByteLength(split.text);
+      ranges.push([byte, byte + length]);
+      byte += length;
+    }
+    return { bytes: utf8Encoder.encode(splits.map((split) => split.text).join('')), ranges };
   }
 }

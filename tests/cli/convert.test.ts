@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Tiktoken } from 'tiktoken';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot, runCli } from './run-cli.js';
 
@@ -38,6 +39,26 @@ describe('toksmith convert', () => {
     expect(fromTok.stdout).toBe(fromRanks.stdout);
   }, 60_000);
 
+  it('writes a BPE rank file that tiktoken loads', () => {
+    const bpe = join(work, 'bpe.tok');
+    const ranks = join(work, 'bpe.tiktoken');
+    expect(runCli(['train', '--model', 'bpe', '--vocab-size', '600', '--quiet', '-o', bpe, corpus]).status).toBe(0);
+    const result = runCli(['convert', bpe, '-o', ranks]);
+    expect(result.status).toBe(0);
+    const notice = /load it with --pattern '(.*)'$/m.exec(result.stderr);
+    expect(notice).not.toBeNull();
+    const pattern = notice![1]!.replaceAll("'\\''", "'");
+    const reference = new Tiktoken(readFileSync(ranks, 'utf8'), {}, pattern);
+    const lines = readFileSync(sample, 'utf8').split('\n').slice(0, 100);
+    const toksmithIds = runCli(['encode', '-q', '-v', bpe], { input: lines.join('\n') + '\n' }).stdout.trimEnd().split('\n');
+    const readBack = runCli(['encode', '-q', '-v', ranks, '--pattern', pattern], { input: lines.join('\n') + '\n' }).stdout.trimEnd().split('\n');
+    lines.forEach((line, k) => {
+      expect(toksmithIds[k], line).toBe([...reference.encode_ordinary(line)].join(' '));
+      expect(readBack[k], line).toBe(toksmithIds[k]);
+    });
+    reference.free();
+  }, 60_000);
+
   it('explains which targets a unigram vocabulary can go to', () => {
     const output = join(work, 'unigram.tiktoken');
     expectOneLineError(runCli(['convert', unigram, '-o', output]), 1, /a unigram vocabulary cannot be written as \.tiktoken.*convert it --to tok, hf or spm/);
@@ -73,7 +94,7 @@ describe('toksmith encode with imported vocabularies', () => {
       expectOneLineError(
         runCli(['encode', '-v', o200kTok, '--special', 'error', '--threads', threads, input]),
         1,
-        /special\.txt:2: special token '<\|endoftext\|>' found at byte 6; pass --special text/,
+        /special\.txt:2:7: special token '<\|endoftext\|>' in the text; pass --special text/,
       );
     }
   }, 60_000);

@@ -123,6 +123,16 @@ const STEP_TYPE_NAMES: Record<string, Record<string, string>> = {
   decoder: {},
 };
 
+/**
+ * Steps that no Hugging Face component reproduces exactly: SentencePiece's whitespace rules (its
+ * squeezing and dummy prefix differ from HF's Strip, Replace and Metaspace on some text) and
+ * spm_decode's output.
+ */
+const NO_HF_EQUIVALENT = new Map([
+  ['spm-whitespace', "SentencePiece's whitespace rules"],
+  ['spm', "SentencePiece's decoder"],
+]);
+
 /** tokenizer.json setting names that are not the step setting in snake_case. */
 const SETTING_NAMES: Record<string, Record<string, string>> = {
   Strip: { left: 'strip_left', right: 'strip_right' },
@@ -153,6 +163,20 @@ function patternComponent(pattern: PatternSpec): { String: string } | { Regex: s
  */
 export function stepComponent(role: 'normalizer' | 'pre-tokenizer' | 'decoder', step: StepSpec): HfComponent {
   if (role === 'decoder' && step.type === 'join-with-spaces') return null;
+  if (NO_HF_EQUIVALENT.has(step.type)) {
+    throw new ToksmithError(`the ${role} step '${step.type}' of this vocabulary (${NO_HF_EQUIVALENT.get(step.type)}) has no tokenizer.json equivalent`, {
+      hint: 'convert it to another format',
+    });
+  }
+  if (step.type === 'precompiled') {
+    const protectedPieces = step['protected'];
+    if (Array.isArray(protectedPieces) && protectedPieces.length > 0) {
+      throw new ToksmithError(`the precompiled normalizer of this vocabulary keeps user-defined symbols unnormalized, which tokenizer.json cannot express`, {
+        hint: 'convert it to another format',
+      });
+    }
+    return { type: 'Precompiled', precompiled_charsmap: Buffer.from(step['charsmap'] as Uint8Array).toString('base64') };
+  }
   const type = STEP_TYPE_NAMES[role]![step.type] ?? pascalCase(step.type);
   const component: { type: string; [setting: string]: unknown } = { type, ...REQUIRED_SETTINGS[type] };
   for (const [name, value] of Object.entries(step)) {

@@ -243,6 +243,26 @@ describe('hfReader errors', () => {
     expect(readError(JSON.stringify({ ...bpe, model: { ...bpe.model, merges } }))).toMatch(/model\.merges\[1\]: piece "zzz" is not in model\.vocab/);
   });
 
+  it('merges across a dropped unknown character', async () => {
+    const content = JSON.stringify({
+      version: '1.0',
+      added_tokens: [],
+      normalizer: null,
+      pre_tokenizer: null,
+      post_processor: null,
+      decoder: null,
+      model: { type: 'BPE', dropout: null, unk_token: null, fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab: { a: 0, b: 1, ab: 2 }, merges: ['a b'] },
+    });
+    const path = join(directory, 'no-unknown.json');
+    writeFileSync(path, content);
+    const vocab = readHfTokenizer(path);
+    const encoder = new Encoder(vocab);
+    for (const text of ['a\u201db', '\u201d', 'ab\u201d\u201dab', 'a\u201db\u201d']) {
+      expect(encoder.encode(text).ids, text).toEqual((await Tokenizer.fromFile(path).encode(text)).getIds());
+    }
+    expect(encoder.encode('a\u201db').ids).toEqual([2]);
+  });
+
   it('loads ids with gaps as Hugging Face does', async () => {
     const content = JSON.stringify({
       version: '1.0',
