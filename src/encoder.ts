@@ -38,7 +38,7 @@ export function normalPieceTrie(vocab: Vocab): SortedTrie {
 }
 
 export interface EncoderOptions {
-  /** What to do with special-token text in the input. @default 'text' */
+  /** Policy for special-token text in the input. @default 'text' */
   special?: SpecialPolicy;
   /** Adds the BOS/EOS ids of an imported tokenizer's post-processing template. @default true */
   addSpecialTokens?: boolean;

@@ -73,12 +73,15 @@ export function tokenizerFromVocab(vocab: Vocab, path: string, name: string, opt
       return text;
     },
     isSpecial: (id) => vocab.kinds[id] === PieceKind.special,
-    pieceByteLength: (id) => (id >= 0 && id < store.ends.length ? store.ends[id]! - (id > 0 ? store.ends[id - 1]! : 0) : 0),
+    pieceByteLength(id) {
+      if (!(id >= 0 && id < store.ends.length)) return 0;
+      return store.ends[id]! - (id > 0 ? store.ends[id - 1]! : 0);
+    },
   };
 }
 
 
-/** File names that say nothing about the tokenizer, so its directory names it instead. */
+/** Generic file names, for which the tokenizer takes its directory's name instead. */
 const GENERIC_NAMES = new Set(['tokenizer', 'encoder', 'vocab', 'spiece', 'sentencepiece', 'model']);
 
 /**

@@ -20,7 +20,7 @@ export interface NormalizerStep {
 
 /**
  * A pre-token. `text` is `inserted` new units (such as a prefix space or ▁) followed by a
- * unit-for-unit rewrite of the normalized text from `start` on, so that every unit after the
+ * unit-for-unit rewrite of the normalized text from `start` on. So every unit after the
  * inserted ones maps back to exactly one unit of the normalized text.
  */
 export interface Split {
@@ -29,7 +29,7 @@ export interface Split {
   inserted: number;
 }
 
-/** Where the text being pre-tokenized sits in the input. */
+/** Position of the text being pre-tokenized within the input. */
 export interface PreTokenizeContext {
   /** False for text that follows an added token, which Metaspace's `first` scheme leaves unprefixed. */
   atInputStart: boolean;

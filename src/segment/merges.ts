@@ -69,7 +69,8 @@ export function mergeResults(vocab: Vocab, trie: () => PrefixMatcher): Int32Arra
     let result = -1;
     if (matcher === undefined) {
       result = results[rank]!;
-      const resultLength = result >= 0 && result < size ? ends[result]! - (result > 0 ? ends[result - 1]! : 0) : -1;
+      let resultLength = -1;
+      if (result >= 0 && result < size) resultLength = ends[result]! - (result > 0 ? ends[result - 1]! : 0);
       if (resultLength !== length || vocab.kinds[result] !== PieceKind.normal) result = -1;
     } else if (length <= matcher.maxPieceBytes) {
       // Join the two pieces in a reused buffer; a join longer than any piece cannot be one.
