@@ -13,7 +13,7 @@ import { createPreTokenizer, type PreTokenizer } from './pre-tokenizers.js';
 import { createSegmenter } from './segment/index.js';
 import { TokenSink, type SegmentContext, type Segmenter } from './segment/types.js';
 import { SortedTrie } from './sorted-trie.js';
-import { bytePieceName, lenientUtf8Decoder, utf8ByteLength, utf8Encoder } from './utf8.js';
+import { byteToUnitTable, bytePieceName, lenientUtf8Decoder, unitToByteTable, utf8ByteLength, utf8Encoder } from './utf8.js';
 import { indexVocab, PieceKind, pieceStoreOf, type MethodName, type PieceStore, type Vocab } from './vocab.js';
 
 /** Encoded text: ids and, when requested, [start, end) byte offsets into the original text. */
@@ -321,37 +321,4 @@ function unitStartsInside(table: Int32Array, bytePosition: number): boolean {
 function nextUnit(text: string, unit: number): number {
   const codePoint = text.codePointAt(unit)!;
   return unit + (codePoint > 0xffff ? 2 : 1);
-}
-
-function byteToUnitTable(text: string): Int32Array {
-  const table = new Int32Array(utf8ByteLength(text) + 1);
-  let byte = 0;
-  for (let unit = 0; unit < text.length; ) {
-    const codePoint = text.codePointAt(unit)!;
-    const width = codePoint > 0xffff ? 2 : 1;
-    const bytes = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
-    for (let b = 0; b < bytes; b++) table[byte + b] = unit;
-    byte += bytes;
-    unit += width;
-  }
-  table[byte] = text.length;
-  return table;
-}
-
-function unitToByteTable(text: string): Int32Array {
-  const table = new Int32Array(text.length + 1);
-  let byte = 0;
-  for (let unit = 0; unit < text.length; unit++) {
-    table[unit] = byte;
-    const code = text.charCodeAt(unit);
-    if (code >= 0xd800 && code <= 0xdbff && unit + 1 < text.length) {
-      table[unit + 1] = byte;
-      byte += 4;
-      unit++;
-    } else {
-      byte += code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
-    }
-  }
-  table[text.length] = byte;
-  return table;
 }

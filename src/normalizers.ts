@@ -104,7 +104,7 @@ const ATTACHES_TO_PREVIOUS = /[\p{M}\u1160-\u11ff\ud7b0-\ud7ff]/u;
  * When that differs from normalizing the whole text, which a few rare compositions cause,
  * the whole text becomes one unit: offsets stay correct but coarse.
  */
-function normalizeWithAlignment(text: string, transform: Transform): NormalizedText {
+export function normalizeWithAlignment(text: string, transform: Transform): NormalizedText {
   const whole = transform(text);
   const normStart: number[] = [];
   const origStart: number[] = [];

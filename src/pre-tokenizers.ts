@@ -77,7 +77,7 @@ export const O200K_PATTERN = new RegExp(
 );
 
 /** Word characters as Rust's regex `\w` defines them, for Hugging Face's `Whitespace` splitter. */
-const WORD = '\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\u200c\\u200d';
+export const WORD = '\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\u200c\\u200d';
 const WHITESPACE_PATTERN = new RegExp(`[${WORD}]+|[^${WORD}${WHITE_SPACE}]+`, 'gu');
 
 function splitByRegex(pattern: RegExp, text: string, ranges: number[]): void {

@@ -111,3 +111,41 @@ export function displayBytes(bytes: Uint8Array): string {
   }
   return text + utf8Decoder.decode(bytes.subarray(position));
 }
+
+/**
+ * Returns the UTF-16 index of each UTF-8 byte position of `text`, and of its end. A position
+ * inside a character maps to that character's start.
+ */
+export function byteToUnitTable(text: string): Int32Array {
+  const table = new Int32Array(utf8ByteLength(text) + 1);
+  let byte = 0;
+  for (let unit = 0; unit < text.length; ) {
+    const codePoint = text.codePointAt(unit)!;
+    const width = codePoint > 0xffff ? 2 : 1;
+    const bytes = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+    for (let b = 0; b < bytes; b++) table[byte + b] = unit;
+    byte += bytes;
+    unit += width;
+  }
+  table[byte] = text.length;
+  return table;
+}
+
+/** Returns the UTF-8 byte offset of each UTF-16 index of `text`, and of its end. */
+export function unitToByteTable(text: string): Int32Array {
+  const table = new Int32Array(text.length + 1);
+  let byte = 0;
+  for (let unit = 0; unit < text.length; unit++) {
+    table[unit] = byte;
+    const code = text.charCodeAt(unit);
+    if (code >= 0xd800 && code <= 0xdbff && unit + 1 < text.length) {
+      table[unit + 1] = byte;
+      byte += 4;
+      unit++;
+    } else {
+      byte += code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
+    }
+  }
+  table[text.length] = byte;
+  return table;
+}

@@ -4,7 +4,9 @@
 // special tokens in the text become their ids, stay plain text, or are an error.
 
 import { ToksmithError, UsageError } from '../errors.js';
+import { WHITE_SPACE, WORD } from '../pre-tokenizers.js';
 import { utf8ByteLength } from '../utf8.js';
+import { escapeRegExp } from './steps.js';
 import type { AddedTokenSpec } from './spec.js';
 
 /** Policy for special-token text found in the input. */
@@ -45,8 +47,8 @@ export interface AddedTokenSplit {
   id: number;
 }
 
-const WORD_CHARACTER = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\u200c\u200d]/u;
-const WHITE_SPACE_CHARACTER = /[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u;
+const WORD_CHARACTER = new RegExp(`[${WORD}]`, 'u');
+const WHITE_SPACE_CHARACTER = new RegExp(`[${WHITE_SPACE}]`, 'u');
 
 /** Added-token matcher for one policy; build it once per encoder. */
 export class AddedTokenMatcher {
@@ -120,8 +122,4 @@ function compareLongestFirst(a: string, b: string): number {
 function isWordAt(text: string, index: number): boolean {
   if (index < 0 || index >= text.length) return false;
   return WORD_CHARACTER.test(text[index]!);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }

@@ -2,8 +2,9 @@
 // then the pre-tokenizer chain, then the vocabulary's segmenter on each split's UTF-8 bytes.
 // Offsets map back through each split's start, the normalizer alignment, and UTF-16 to bytes.
 
+import { normalizeWithAlignment, type Alignment } from '../normalizers.js';
 import { TokenSink, type Segmenter } from '../segment/types.js';
-import { utf8Encoder } from '../utf8.js';
+import { byteToUnitTable, utf8Encoder } from '../utf8.js';
 import type { PipelineSpec } from './spec.js';
 import {
   createNormalizerStep,
@@ -98,62 +99,41 @@ function toOriginal(split: Split, unit: number, origins: Int32Array | undefined,
   return origins[index]!;
 }
 
-/** Aligns one step: its own alignment, per-cluster alignment for local steps, or one coarse unit. */
+/**
+ * Aligns one step: its own alignment, the per-cluster alignment of the built-in normalizers for
+ * local steps, or one coarse unit.
+ */
 function alignStep(step: NormalizerStep, text: string): { text: string; origins: Int32Array } {
   if (step.align !== undefined) return step.align(text);
-  const normalized = step.normalize(text);
   if (step.local === true) {
-    const clustered = alignByCluster(text, (part) => step.normalize(part));
-    if (clustered.text === normalized) return clustered;
+    const { text: normalized, alignment } = normalizeWithAlignment(text, (part) => step.normalize(part));
+    return { text: normalized, origins: originsOf(alignment, normalized.length, text.length) };
   }
   // NOTE: a step with neither an alignment nor per-character behaviour maps every unit to the
   // start of the text and the end to its end, so offsets through it are coarse.
+  const normalized = step.normalize(text);
   const origins = new Int32Array(normalized.length + 1);
   origins[normalized.length] = text.length;
   return { text: normalized, origins };
 }
 
-/** Combining marks and Hangul vowel and final jamo attach to the character before them. */
-const ATTACHES_TO_PREVIOUS = /[\p{M}\u1160-\u11ff\ud7b0-\ud7ff]/u;
-
-function alignByCluster(text: string, transform: (part: string) => string): { text: string; origins: Int32Array } {
-  let normalized = '';
-  const origins: number[] = [];
-  let clusterStart = 0;
-  const flush = (clusterEnd: number): void => {
-    if (clusterEnd <= clusterStart) return;
-    const part = transform(text.slice(clusterStart, clusterEnd));
-    for (let i = 0; i < part.length; i++) origins.push(clusterStart);
-    normalized += part;
-    clusterStart = clusterEnd;
-  };
-  for (let i = 0; i < text.length; ) {
-    const codePoint = text.codePointAt(i)!;
-    if (i > 0 && !ATTACHES_TO_PREVIOUS.test(String.fromCodePoint(codePoint))) flush(i);
-    i += codePoint > 0xffff ? 2 : 1;
+/** Converts an alignment into the input unit of each normalized unit, plus the input's end. */
+function originsOf(alignment: Alignment | undefined, normalizedLength: number, textLength: number): Int32Array {
+  const origins = new Int32Array(normalizedLength + 1);
+  if (alignment === undefined) {
+    for (let i = 0; i <= normalizedLength; i++) origins[i] = Math.min(i, textLength);
+    return origins;
   }
-  flush(text.length);
-  origins.push(text.length);
-  return { text: normalized, origins: Int32Array.from(origins) };
+  for (let k = 0; k < alignment.count; k++) {
+    const end = k + 1 < alignment.count ? alignment.normStart[k + 1]! : normalizedLength;
+    for (let i = alignment.normStart[k]!; i < end; i++) origins[i] = alignment.origStart[k]!;
+  }
+  origins[normalizedLength] = textLength;
+  return origins;
 }
 
 function compose(first: Int32Array, second: Int32Array): Int32Array {
   const composed = new Int32Array(second.length);
   for (let i = 0; i < second.length; i++) composed[i] = first[Math.min(second[i]!, first.length - 1)]!;
   return composed;
-}
-
-/** UTF-16 index of each UTF-8 byte position of `text`, and of its end. */
-export function byteToUnitTable(text: string): Int32Array {
-  const table = new Int32Array(text.length * 3 + 1);
-  let byte = 0;
-  for (let unit = 0; unit < text.length; ) {
-    const codePoint = text.codePointAt(unit)!;
-    const bytes = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
-    for (let b = 0; b < bytes; b++) table[byte + b] = unit;
-    byte += bytes;
-    unit += codePoint > 0xffff ? 2 : 1;
-  }
-  table[byte] = text.length;
-  return table.subarray(0, byte + 1);
 }

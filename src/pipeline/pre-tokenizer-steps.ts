@@ -6,14 +6,14 @@
 import { ToksmithError } from '../errors.js';
 import { GPT2_PATTERN, WHITE_SPACE } from '../pre-tokenizers.js';
 import type { PatternSpec, StepSpec } from './spec.js';
-import { registerPreTokenizerStep, setting, subSplit, type Split } from './steps.js';
+import { escapeRegExp, registerPreTokenizerStep, setting, subSplit, type Split } from './steps.js';
 
 export const SPLIT_BEHAVIORS = ['removed', 'isolated', 'merged-with-previous', 'merged-with-next', 'contiguous'] as const;
 export type SplitBehavior = (typeof SPLIT_BEHAVIORS)[number];
 
 /** Compiles a stored pattern into a global regular expression. */
 export function compilePattern(pattern: PatternSpec, path: string): RegExp {
-  if ('string' in pattern) return new RegExp(pattern.string.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'), 'gu');
+  if ('string' in pattern) return new RegExp(escapeRegExp(pattern.string), 'gu');
   try {
     return new RegExp(pattern.regex, 'gu');
   } catch (error) {
@@ -43,7 +43,7 @@ export function splitByPattern(split: Split, pattern: RegExp, behavior: SplitBeh
   }
   if (previous < text.length) runs.push(previous, text.length, invert ? 1 : 0);
 
-  // 2. Join or drop the delimiters as the behaviour says. `pending` is the start of a run
+  // 2. Join or drop the delimiters as the behaviour requires. `pending` is the start of a run
   // waiting to be joined to what follows, or -1.
   let pending = -1;
   for (let r = 0; r < runs.length; r += 3) {
@@ -64,7 +64,8 @@ export function splitByPattern(split: Split, pattern: RegExp, behavior: SplitBeh
         pending = -1;
       }
     } else if (behavior === 'merged-with-previous') {
-      // A delimiter joins the text run just before it; a delimiter after a delimiter stands alone.
+      // A delimiter joins the text run just before it. A delimiter after a delimiter becomes a
+      // split of its own.
       if (isDelimiter && pending >= 0) out[out.length - 1] = subSplit(split, pending, end);
       else out.push(subSplit(split, start, end));
       pending = isDelimiter ? -1 : start;

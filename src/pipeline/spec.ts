@@ -56,9 +56,9 @@ export interface ModelOptions {
 
 /**
  * An imported pipeline. When it has normalizer or pre-tokenizer steps, encoding applies them in
- * place of the vocabulary's `normalizer` and `preTokenizer` (which are then 'none'); without
- * steps, the vocabulary's own normalizer and pre-tokenizer apply, which is how tiktoken
- * encodings keep toksmith's built-in cl100k and o200k splitters.
+ * place of the vocabulary's `normalizer` and `preTokenizer`, which are then 'none'. Without
+ * steps, the vocabulary's own normalizer and pre-tokenizer apply. That is how tiktoken encodings
+ * keep toksmith's built-in cl100k and o200k splitters.
  */
 export interface PipelineSpec {
   /** Where the pipeline came from: 'hf', 'spm' or 'tiktoken'. */

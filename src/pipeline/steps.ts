@@ -54,7 +54,7 @@ export interface DecoderStep {
   decode(tokens: string[]): string[];
 }
 
-/** Builds a step from settings; `path` names the settings in error messages, e.g. `normalizer.normalizers[1]`. */
+/** Builds a step from settings. `path` names the settings in error messages, such as `normalizer[1]`. */
 export type StepFactory<Step> = (spec: StepSpec, path: string) => Step;
 
 const normalizerFactories = new Map<string, StepFactory<NormalizerStep>>();
@@ -93,6 +93,11 @@ export function createPreTokenizerStep(spec: StepSpec, path: string): PreTokeniz
 
 export function createDecoderStep(spec: StepSpec, path: string): DecoderStep {
   return build(decoderFactories, 'decoder', spec, path);
+}
+
+/** Escapes `text` for use as a literal inside a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
 
 /** Reads a setting of an expected type, or throws a one-line error naming its path. */

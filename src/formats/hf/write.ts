@@ -21,17 +21,7 @@ import {
   type HfComponent,
 } from './components.js';
 import { parseSerdeFloat } from './serde-floats.js';
-
-/** GPT-2's byte-to-character map: printable Latin-1 bytes stand for themselves, the rest for U+0100 on. */
-export function gpt2ByteCharacters(): string[] {
-  const characters = new Array<string>(256);
-  let next = 0x100;
-  for (let byte = 0; byte < 256; byte++) {
-    const printable = (byte >= 0x21 && byte <= 0x7e) || (byte >= 0xa1 && byte <= 0xac) || byte >= 0xae;
-    characters[byte] = String.fromCharCode(printable ? byte : next++);
-  }
-  return characters;
-}
+import { GPT2_BYTE_CHARACTERS } from '../gpt2-bytes.js';
 
 /** True when every single byte is a normal piece, so the vocabulary is byte-level BPE. */
 function isByteLevel(vocab: Vocab): boolean {
@@ -50,7 +40,7 @@ function isByteLevel(vocab: Vocab): boolean {
  * text and are listed in `unused`.
  */
 function pieceTexts(vocab: Vocab, byteLevel: boolean): { texts: string[]; unused: Set<number> } {
-  const characters = byteLevel ? gpt2ByteCharacters() : undefined;
+  const characters = byteLevel ? GPT2_BYTE_CHARACTERS : undefined;
   const texts = new Array<string>(vocab.pieces.length);
   const unused = new Set<number>();
   const idOfText = new Map<string, number>();

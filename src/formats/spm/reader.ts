@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { ToksmithError } from '../../errors.js';
 import type { AddedTokenSpec, PipelineSpec, StepSpec } from '../../pipeline/spec.js';
+import { escapeRegExp } from '../../pipeline/steps.js';
 import { utf8Decoder, utf8Encoder } from '../../utf8.js';
 import { PieceKind, type Algorithm, type MethodName, type Vocab } from '../../vocab.js';
 import type { VocabReader } from '../types.js';
@@ -133,7 +134,7 @@ function buildVocab(list: SpmPieceList, settings: SpmModelSettings, path: string
   }
   if (isBpe && userDefined.length > 0) {
     // BPE never merges across a user-defined symbol, so each match is a split of its own.
-    const alternatives = [...userDefined].sort((a, b) => b.length - a.length).map((text) => text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'));
+    const alternatives = [...userDefined].sort((a, b) => b.length - a.length).map(escapeRegExp);
     preTokenizers.push({ type: 'split', pattern: { regex: alternatives.join('|') }, behavior: 'isolated', invert: false });
   }
   const pipeline: PipelineSpec = {

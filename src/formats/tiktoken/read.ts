@@ -14,6 +14,7 @@ import { normalPieceTrie } from '../../encoder.js';
 import { sortIdsByBytes } from '../../sorted-trie.js';
 import { utf8Encoder } from '../../utf8.js';
 import { definePiecesLazily, PieceKind, pieceStoreOf, type PieceStore, type Vocab } from '../../vocab.js';
+import { GPT2_CHARACTER_BYTES } from '../gpt2-bytes.js';
 import type { VocabReader } from '../types.js';
 import { translatePattern } from './pattern.js';
 
@@ -263,28 +264,11 @@ export function readTiktoken(path: string, options: TiktokenReadOptions = {}): V
   });
 }
 
-/** GPT-2's byte-to-character table: printable bytes map to themselves, the rest to U+0100 on. */
-export function gpt2ByteDecoder(): Map<string, number> {
-  const printable: number[] = [];
-  for (let byte = 0x21; byte <= 0x7e; byte++) printable.push(byte);
-  for (let byte = 0xa1; byte <= 0xac; byte++) printable.push(byte);
-  for (let byte = 0xae; byte <= 0xff; byte++) printable.push(byte);
-  const decoder = new Map<string, number>();
-  for (const byte of printable) decoder.set(String.fromCharCode(byte), byte);
-  let next = 0;
-  for (let byte = 0; byte < 256; byte++) {
-    if (printable.includes(byte)) continue;
-    decoder.set(String.fromCharCode(256 + next), byte);
-    next++;
-  }
-  return decoder;
-}
-
 /** Converts a GPT-2 token string (bytes shown as characters) to its bytes; throws for a foreign character. */
-export function gpt2TokenBytes(token: string, decoder: Map<string, number>, where: string): Uint8Array {
+export function gpt2TokenBytes(token: string, where: string): Uint8Array {
   const bytes = new Uint8Array(token.length);
   for (let i = 0; i < token.length; i++) {
-    const byte = decoder.get(token[i]!);
+    const byte = GPT2_CHARACTER_BYTES.get(token[i]!);
     if (byte === undefined) {
       throw new ToksmithError(`${where}: character U+${token.codePointAt(i)!.toString(16).toUpperCase().padStart(4, '0')} is not in GPT-2's byte alphabet`, {
         hint: 'the file is not a byte-level GPT-2 vocabulary',
@@ -318,7 +302,6 @@ export function readGpt2(path: string): Vocab {
   } catch (error) {
     throw new ToksmithError(`${encoderPath}: invalid JSON: ${(error as Error).message}`, { hint: 'pass the encoder.json of a GPT-2 vocabulary', cause: error });
   }
-  const decoder = gpt2ByteDecoder();
   const pieces: Uint8Array[] = [];
   const kinds: number[] = [];
   const idOf = new Map<string, number>();
@@ -332,7 +315,7 @@ export function readGpt2(path: string): Vocab {
       addedTokens.push({ id, content: token, special: true, lstrip: false, rstrip: false, singleWord: false, normalized: false });
       continue;
     }
-    pieces[id] = gpt2TokenBytes(token, decoder, `${encoderPath}: token ${JSON.stringify(token)}`);
+    pieces[id] = gpt2TokenBytes(token, `${encoderPath}: token ${JSON.stringify(token)}`);
     kinds[id] = PieceKind.normal;
     idOf.set(token, id);
   }

@@ -4,6 +4,8 @@
 
 import { createHash } from 'node:crypto';
 import { ToksmithError } from '../../errors.js';
+import { normalPieceTrie } from '../../encoder.js';
+import { mergeResults } from '../../segment/merges.js';
 import { PieceKind, pieceStoreOf, type Vocab } from '../../vocab.js';
 import { KNOWN_ENCODINGS } from './read.js';
 
@@ -37,7 +39,7 @@ const TARGETS_FOR_OTHERS = 'convert it --to tok, hf or spm';
  */
 export function writeTiktoken(vocab: Vocab): TiktokenFile {
   if (vocab.algorithm !== 'bpe' || vocab.merges === undefined) {
-    throw new ToksmithError(`a ${vocab.algorithm} vocabulary cannot be written as .tiktoken, which holds byte-level BPE ranks only`, {
+    throw new ToksmithError(`a ${vocab.algorithm} vocabulary cannot be written as .tiktoken, which contains only byte-level BPE ranks`, {
       hint: TARGETS_FOR_OTHERS,
     });
   }
@@ -75,35 +77,19 @@ export function writeTiktoken(vocab: Vocab): TiktokenFile {
   }
 
   // 2. tiktoken merges by the rank of the joined piece, so merge order must follow piece order.
-  const merges = vocab.merges;
+  const results = mergeResults(vocab, () => normalPieceTrie(vocab));
   let previousResult = -1;
-  for (let rank = 0; rank < merges.length / 2; rank++) {
-    const result = joinedId(vocab, merges[2 * rank]!, merges[2 * rank + 1]!);
-    if (result >= 0 && rankOf[result]! < previousResult) {
-      throw new ToksmithError(`merge ${rank} makes piece ${result}, which comes before an earlier merge's piece`, {
+  for (let rank = 0; rank < results.length; rank++) {
+    const result = rankOf[results[rank]!]!;
+    if (result < previousResult) {
+      throw new ToksmithError(`merge ${rank} makes piece ${results[rank]}, which comes before an earlier merge's piece`, {
         hint: `tiktoken ranks need merges in piece order; ${TARGETS_FOR_OTHERS}`,
       });
     }
-    previousResult = Math.max(previousResult, rankOf[Math.max(result, 0)]!);
+    previousResult = result;
   }
 
   const text = lines.join('\n') + '\n';
   const hash = createHash('sha256').update(text).digest('hex');
   return { text, knownEncoding: KNOWN_ENCODINGS[hash]?.name, pattern, specials, idShift };
 }
-
-function joinedId(vocab: Vocab, left: number, right: number): number {
-  const store = pieceStoreOf(vocab);
-  const piece = (id: number): Uint8Array => store.bytes.subarray(id > 0 ? store.ends[id - 1]! : 0, store.ends[id]!);
-  const joined = Buffer.concat([piece(left), piece(right)]);
-  // Linear scans are too slow for large vocabularies, so an index is built once per vocabulary.
-  let index = joinedIndexes.get(vocab);
-  if (index === undefined) {
-    index = new Map();
-    for (let id = 0; id < vocab.kinds.length; id++) if (vocab.kinds[id] === PieceKind.normal) index.set(Buffer.from(piece(id)).toString('latin1'), id);
-    joinedIndexes.set(vocab, index);
-  }
-  return index.get(joined.toString('latin1')) ?? -1;
-}
-
-const joinedIndexes = new WeakMap<Vocab, Map<string, number>>();
